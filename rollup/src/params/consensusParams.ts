@@ -1,0 +1,36 @@
+/**
+ * Consensus constants of a shard. Every value cites where it comes from; nothing in the logic is
+ * a magic number (DESIGN.md §5).
+ */
+
+/** §7.3: a slot lasts 400 ms. */
+export const SLOT_DURATION_MS = 400;
+
+/** §7.3: 432,000 slots per epoch (~2 days). Tests and local networks configure far fewer. */
+export const SLOTS_PER_EPOCH = 432_000;
+
+/**
+ * Ticks per slot. The paper is silent; Agave's DEFAULT_TICKS_PER_SLOT is 64, which gives a tick
+ * every 6.25 ms at 400 ms slots.
+ */
+export const TICKS_PER_SLOT = 64;
+
+/**
+ * SHA-256 hashes per tick in production. Agave's DEFAULT_HASHES_PER_TICK is 12,500 at 160
+ * ticks/s, i.e. 2 M hashes/s — the same PoH speed our 6.25 ms ticks need (DESIGN.md §7 goal).
+ * Local networks that run many validators on one machine configure fewer.
+ */
+export const HASHES_PER_TICK = 12_500;
+
+/** Target duration of one tick in nanoseconds: the PoH generator never runs ahead of it. */
+export const TARGET_TICK_NS = BigInt((SLOT_DURATION_MS * 1_000_000) / TICKS_PER_SLOT);
+
+/** Length of every hash in the protocol (SHA-256). */
+export const HASH_BYTES = 32;
+
+/**
+ * Hashes per tick of the local development network (`npm start`). One machine runs the L2, the
+ * validators and the relay on 2 cores, so the local PoH is made 2.5× lighter than production to
+ * keep 400 ms slots; the chain is verified exactly the same way.
+ */
+export const LOCAL_HASHES_PER_TICK = 5_000;

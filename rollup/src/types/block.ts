@@ -1,0 +1,35 @@
+import type { PohEntry } from '../poh/poh.ts';
+
+/**
+ * A shard block: one 400 ms slot (§7.3). Transactions, votes, the state root and the DA commitment
+ * are filled by the execution, consensus and DA issues; the foundation produces slots of ticks.
+ */
+export interface Block {
+  readonly shard: number;
+  readonly slot: number;
+  /** Slot of the parent block; parentSlot < slot, the gap is skipped slots. */
+  readonly parentSlot: number;
+  /** Hash of the parent block (zero for the first block after genesis). */
+  readonly parentHash: Uint8Array;
+  /** Ed25519 key of the slot leader (§7.3 `leader`). */
+  readonly leader: Uint8Array;
+  /** PoH hash the slot starts from: the last entry hash of the parent (or the genesis hash). */
+  readonly pohStart: Uint8Array;
+  /** Tick height at the end of this slot. */
+  readonly tickHeight: number;
+  /** §7.3 `poh_entries`. */
+  readonly entries: readonly PohEntry[];
+  /** §7.3 `transactions`, encoded. */
+  readonly transactions: readonly Uint8Array[];
+  /** §7.3 `attestations`: votes on prior slots, encoded. */
+  readonly votes: readonly Uint8Array[];
+  /** §7.3 `state_hash`: Merkle root after applying the transactions. */
+  readonly stateRoot: Uint8Array;
+  /** §7.3 `da_commitment`: KZG commitment to the slot's content (48 bytes; zero when none). */
+  readonly daCommitment: Uint8Array;
+}
+
+export interface SignedBlock extends Block {
+  /** Leader's Ed25519 signature over the block hash (domain-separated). */
+  readonly signature: Uint8Array;
+}

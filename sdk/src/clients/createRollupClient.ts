@@ -1,0 +1,176 @@
+import {
+  type BlockJson,
+  blockFromJson,
+  type Genesis,
+  genesisHash,
+  importPublicKey,
+  type SignedBlock,
+  verifyBlockSignature,
+  verifyEntries,
+} from '@moltbook/rollup/verify';
+import {
+  HttpRequestError,
+  InvalidParameterError,
+  RpcRequestError,
+  VerificationError,
+} from '../errors/baseError.ts';
+
+export interface RollupClientConfig {
+  /** A validator's JSON-RPC URL, e.g. `http://127.0.0.1:8899`. */
+  readonly url: string;
+  /** Per-request timeout in ms (default 10 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface PohStatus {
+  readonly tickHeight: number;
+  readonly hashesPerTick: number;
+  readonly ticksPerSlot: number;
+}
+
+export interface RollupClient {
+  readonly url: string;
+  /** Latest slot the node has stored, or null before its first block. */
+  getSlot(): Promise<number | null>;
+  /** The block of `slot` as served (hex fields), or null for a skipped or unknown slot. */
+  getBlock(params: { slot: number }): Promise<BlockJson | null>;
+  /** Slots in [from, to] that have a block (at most 500 per call). */
+  getBlocks(params: { from: number; to?: number }): Promise<number[]>;
+  getGenesis(): Promise<{ genesis: Genesis; genesisHash: string }>;
+  getPohStatus(): Promise<PohStatus>;
+  /**
+   * Fetches `slot` and checks it as a light client would: well-formed, signed by a genesis
+   * validator, and a PoH sequence of exactly one slot that starts at `expectedPohStart` when
+   * given. Throws VerificationError otherwise.
+   */
+  getVerifiedBlock(params: {
+    slot: number;
+    genesis: Genesis;
+    expectedPohStart?: Uint8Array;
+  }): Promise<SignedBlock>;
+}
+
+function slotArg(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new InvalidParameterError(name, 'a non-negative integer');
+  return v;
+}
+
+/** A JSON-RPC client for a shard validator (viem-style: plain functions over one transport). */
+export function createRollupClient(config: RollupClientConfig): RollupClient {
+  let url: string;
+  try {
+    url = new URL(config.url).toString().replace(/\/$/, '');
+  } catch {
+    throw new InvalidParameterError('url', 'an http(s) URL');
+  }
+  let nextId = 1;
+
+  async function request<T>(method: string, params: unknown[]): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
+        signal: AbortSignal.timeout(config.timeoutMs ?? 10_000),
+      });
+    } catch (cause) {
+      throw new HttpRequestError({ url, cause, details: (cause as Error).message });
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch (cause) {
+      throw new HttpRequestError({
+        url,
+        status: res.status,
+        cause,
+        details: 'response is not JSON',
+      });
+    }
+    const r = body as {
+      result?: unknown;
+      error?: { code: number; message: string; data?: { reason?: string } };
+    };
+    if (r.error !== undefined) {
+      throw new RpcRequestError({
+        method,
+        code: r.error.code,
+        message: r.error.message,
+        reason: r.error.data?.reason ?? 'unknown',
+      });
+    }
+    if (!res.ok || !('result' in r)) {
+      throw new HttpRequestError({
+        url,
+        status: res.status,
+        details: `unexpected answer (HTTP ${res.status})`,
+      });
+    }
+    return r.result as T;
+  }
+
+  const client: RollupClient = {
+    url,
+    getSlot: async () => request('getSlot', []),
+    getBlock: async ({ slot }) => request('getBlock', [slotArg('slot', slot)]),
+    getBlocks: async ({ from, to }) =>
+      request(
+        'getBlocks',
+        to === undefined ? [slotArg('from', from)] : [slotArg('from', from), slotArg('to', to)],
+      ),
+    getGenesis: async () => request('getGenesis', []),
+    getPohStatus: async () => request('getPohStatus', []),
+    async getVerifiedBlock({ slot, genesis, expectedPohStart }) {
+      const json = await client.getBlock({ slot });
+      if (json === null)
+        throw new VerificationError(
+          `no block at slot ${slot}`,
+          'the slot was skipped or is not stored yet',
+        );
+      const block = blockFromJson(json);
+      if (block === null)
+        throw new VerificationError(
+          `block ${slot} is malformed`,
+          'a field is missing or has the wrong size',
+        );
+      if (block.slot !== slot)
+        throw new VerificationError(
+          `block ${slot} is for slot ${block.slot}`,
+          'the node served another slot',
+        );
+      const leaderHex = json.leader;
+      if (!genesis.validators.some((v) => v.pubkey === leaderHex)) {
+        throw new VerificationError(
+          `block ${slot} has an unknown leader`,
+          `leader ${leaderHex} is not a genesis validator`,
+        );
+      }
+      if (!verifyBlockSignature(block, importPublicKey(block.leader))) {
+        throw new VerificationError(
+          `block ${slot} signature is invalid`,
+          'the leader did not sign these bytes',
+        );
+      }
+      const start = expectedPohStart ?? (slot === 0 ? genesisHash(genesis) : undefined);
+      if (
+        start !== undefined &&
+        Buffer.compare(Buffer.from(start), Buffer.from(block.pohStart)) !== 0
+      ) {
+        throw new VerificationError(
+          `block ${slot} does not continue the PoH chain`,
+          'pohStart differs from the expected start',
+        );
+      }
+      const v = verifyEntries(block.pohStart, block.entries, {
+        hashesPerTick: genesis.hashesPerTick,
+        ticksPerSlot: genesis.ticksPerSlot,
+      });
+      if (v.kind !== 'valid')
+        throw new VerificationError(`block ${slot} PoH is invalid`, JSON.stringify(v));
+      return block;
+    },
+  };
+  return client;
+}

@@ -1,0 +1,16 @@
+// Public entry of @moltbook/sdk.
+export {
+  createRollupClient,
+  type PohStatus,
+  type RollupClient,
+  type RollupClientConfig,
+} from './clients/createRollupClient.ts';
+export {
+  BaseError,
+  type BaseErrorParameters,
+  HttpRequestError,
+  InvalidParameterError,
+  RpcRequestError,
+  VerificationError,
+} from './errors/baseError.ts';
+export { generateSignerKey, type SignerKey } from './utils/generateSignerKey.ts';
