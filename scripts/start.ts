@@ -120,7 +120,7 @@ try {
         if (b.slot === 0 || b.slot - lastReport >= 25) {
           lastReport = b.slot;
           rollupLog(
-            `slot ${b.slot} · tick height ${b.tickHeight} · block ${toHex(b.entries.at(-1)?.hash ?? new Uint8Array()).slice(0, 12)}…`,
+            `slot ${b.slot} · tick height ${b.tickHeight} · block ${toHex(blockHash(b)).slice(0, 12)}…`,
           );
         }
       },

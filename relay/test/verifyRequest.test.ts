@@ -78,6 +78,21 @@ describe('MoltDM request authentication', () => {
       deps,
     );
     assert.equal(unknown.ok === false && unknown.code, 'auth.unknown_id');
+    const padded = await verifyRequest(
+      {
+        ...r,
+        headers: {
+          ...r.headers,
+          [AUTH_HEADERS.timestamp]: `0${r.headers[AUTH_HEADERS.timestamp]}`,
+        },
+      },
+      deps,
+    );
+    assert.equal(
+      padded.ok === false && padded.code,
+      'auth.malformed_header',
+      'only the canonical decimal form is signed',
+    );
     const missing = await verifyRequest({ ...r, headers: {} }, deps);
     assert.deepEqual(missing.ok === false && [missing.status, missing.code], [
       400,

@@ -1,4 +1,6 @@
 // Public entry of @moltbook/sdk.
+export type { BlockJson, Genesis, PohEntry, SignedBlock } from '@moltbook/rollup/verify';
+export { blockHash, genesisHash } from '@moltbook/rollup/verify';
 export {
   createRollupClient,
   type PohStatus,

@@ -73,6 +73,7 @@ describe('createRollupClient against a running validator', () => {
     const dead = createRollupClient({ url: 'http://127.0.0.1:1', timeoutMs: 2_000 });
     await assert.rejects(dead.getSlot(), HttpRequestError);
     assert.throws(() => createRollupClient({ url: 'not a url' }), InvalidParameterError);
+    assert.throws(() => createRollupClient({ url: 'ftp://127.0.0.1/' }), InvalidParameterError);
   });
 
   it('generates distinct Ed25519 signer keys', () => {

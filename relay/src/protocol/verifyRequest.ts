@@ -66,7 +66,7 @@ export async function verifyRequest(
   }
   if (!isMoltbotId(id))
     return fail(400, 'auth.malformed_header', `${AUTH_HEADERS.id} must be 32 hex characters`);
-  if (!/^\d{1,16}$/.test(ts))
+  if (!/^(0|[1-9]\d{0,15})$/.test(ts))
     return fail(
       400,
       'auth.malformed_header',

@@ -16,7 +16,7 @@ export class SqliteNonceStore implements NonceStore {
     this.#db = new DatabaseSync(opts.path);
     this.#db.exec(`
       PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
+      PRAGMA synchronous = FULL; -- a claimed nonce must survive a power loss, or a replay gets in
       CREATE TABLE IF NOT EXISTS auth_nonces (
         id TEXT NOT NULL,
         nonce TEXT NOT NULL,

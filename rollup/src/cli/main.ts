@@ -29,7 +29,10 @@ function die(message: string, code = 2): never {
   process.exit(code);
 }
 
-function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>) {
+function parse(
+  args: string[],
+  options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>,
+) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -38,12 +41,23 @@ function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeo
 }
 
 const [command, ...rest] = process.argv.slice(2);
+if (command === '--help' || command === 'help' || rest.includes('--help')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 if (command === 'keygen') {
   const v = parse(rest, { out: { type: 'string' } });
   if (typeof v.out !== 'string') die('keygen needs --out <file>');
   if (existsSync(v.out)) die(`${v.out} exists; refusing to overwrite a key`, 1);
   const key = generateEd25519();
-  writeFileSync(v.out, privateKeyToPem(key.privateKey), { mode: 0o600 });
+  try {
+    writeFileSync(v.out, privateKeyToPem(key.privateKey), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    die(
+      `cannot write ${v.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      1,
+    );
+  }
   process.stdout.write(`${toHex(key.publicKey)}\n`);
 } else if (command === 'run') {
   const v = parse(rest, {

@@ -80,6 +80,9 @@ export function parseGenesis(json: unknown): Genesis {
     }
     return { pubkey: (o.pubkey as string).toLowerCase().replace(/^0x/, ''), stake: o.stake };
   });
+  if (new Set(parsed.map((v) => v.pubkey)).size !== parsed.length) {
+    throw new GenesisError('genesis.duplicate_validator', 'a validator pubkey appears twice');
+  }
   return {
     version: 1,
     shard: positiveInt(g.shard, 'shard', 0, 0xffff_ffff),

@@ -15,7 +15,7 @@ export interface NodeMetrics {
 export function createNodeMetrics(labels: Record<string, string> = {}): NodeMetrics {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
-  collectDefaultMetrics({ register: registry, prefix: 'moltbook_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'moltbook_' });
   const registers = [registry];
   return {
     registry,
@@ -41,7 +41,7 @@ export function createNodeMetrics(labels: Record<string, string> = {}): NodeMetr
     }),
     slotDuration: new Histogram({
       name: 'moltbook_node_slot_duration_seconds',
-      help: 'Wall time from the start of a slot to its block being stored',
+      help: 'Wall time from the start of a slot to its block being built and signed',
       buckets: [0.2, 0.3, 0.38, 0.4, 0.42, 0.5, 0.8, 1.6],
       registers,
     }),

@@ -4,7 +4,7 @@ import type { Ed25519KeyPair } from '../crypto/ed25519.ts';
 import { signBlock } from '../crypto/signBlock.ts';
 import { type Genesis, genesisHash } from '../genesis/genesis.ts';
 import { createNodeMetrics, type NodeMetrics } from '../metrics/nodeMetrics.ts';
-import { TARGET_TICK_NS } from '../params/consensusParams.ts';
+import { targetTickNs } from '../params/consensusParams.ts';
 import { type PohEntry, sha256 } from '../poh/poh.ts';
 import { PohService } from '../poh/pohService.ts';
 import { nodeRpcHandlers } from '../rpc/nodeRpcHandlers.ts';
@@ -23,7 +23,7 @@ export interface ValidatorNodeOpts {
   readonly host: string;
   /** 0 picks a free port. */
   readonly rpcPort: number;
-  /** Tick pacing; defaults to the protocol's 400 ms / 64 ticks. 0n = as fast as PoH hashes. */
+  /** Tick pacing; defaults to 400 ms slots over the genesis ticksPerSlot. 0n = as fast as PoH hashes. */
   readonly targetTickNs?: bigint;
 }
 
@@ -101,6 +101,15 @@ export class ValidatorNode {
     const store = await BlockStore.open(`${this.#opts.dataDir}/blocks`);
     this.#store = store;
     const gHash = genesisHash(genesis);
+    const bound = await store.bindGenesis(gHash);
+    if (toHex(bound) !== toHex(gHash)) {
+      await store.close();
+      this.#store = null;
+      throw new NodeError(
+        'node.genesis_mismatch',
+        `${this.#opts.dataDir} holds the chain of genesis ${toHex(bound).slice(0, 16)}…, not ${toHex(gHash).slice(0, 16)}…; use another data directory`,
+      );
+    }
     const latest = await store.latestSlot();
     const last = latest === null ? null : await store.get(latest);
     const lastEntry = last?.entries.at(-1);
@@ -149,7 +158,7 @@ export class ValidatorNode {
         startHash: pohStart,
         tickHeight: this.#tickHeight,
         hashesPerTick: genesis.hashesPerTick,
-        targetTickNs: this.#opts.targetTickNs ?? TARGET_TICK_NS,
+        targetTickNs: this.#opts.targetTickNs ?? targetTickNs(genesis.ticksPerSlot),
       },
       { onTick: (height, entry) => this.#onTick(height, entry) },
     );
@@ -202,8 +211,12 @@ export class ValidatorNode {
         this.#metrics.blocksProduced.inc();
         this.#deps.onBlock?.(block);
       } catch (err) {
+        // Never build on a block that is not stored: stop producing until restarted.
         this.#failure ??= err as Error;
-        this.#deps.log(`store: writing slot ${block.slot} failed: ${(err as Error).message}`);
+        this.#current = null;
+        this.#deps.log(
+          `store: writing slot ${block.slot} failed, block production halted: ${(err as Error).message}`,
+        );
       }
     });
   }

@@ -23,7 +23,12 @@ export const TICKS_PER_SLOT = 64;
 export const HASHES_PER_TICK = 12_500;
 
 /** Target duration of one tick in nanoseconds: the PoH generator never runs ahead of it. */
-export const TARGET_TICK_NS = BigInt((SLOT_DURATION_MS * 1_000_000) / TICKS_PER_SLOT);
+export const TARGET_TICK_NS = targetTickNs(TICKS_PER_SLOT);
+
+/** Tick duration that makes `ticksPerSlot` ticks last one 400 ms slot (integer ns). */
+export function targetTickNs(ticksPerSlot: number): bigint {
+  return (BigInt(SLOT_DURATION_MS) * 1_000_000n) / BigInt(ticksPerSlot);
+}
 
 /** Length of every hash in the protocol (SHA-256). */
 export const HASH_BYTES = 32;

@@ -30,7 +30,10 @@ export interface RecordResult {
 export class PohService {
   readonly #worker: Worker;
   readonly #port: MessageChannel['port1'];
-  readonly #records = new Map<number, (r: RecordResult) => void>();
+  readonly #records = new Map<
+    number,
+    { resolve: (r: RecordResult) => void; reject: (e: Error) => void }
+  >();
   #nextId = 0;
   #stopped: Promise<{ tickHeight: number; hash: Uint8Array }> | null = null;
   #resolveStopped!: (v: { tickHeight: number; hash: Uint8Array }) => void;
@@ -56,6 +59,7 @@ export class PohService {
     });
     this.#worker.on('error', (err) => {
       this.#failure = err;
+      this.#settlePending(err);
       this.#resolveStopped({ tickHeight: -1, hash: new Uint8Array(32) });
     });
     port1.on('message', (ev: PohEvent) => {
@@ -66,10 +70,12 @@ export class PohService {
         case 'recorded': {
           const done = this.#records.get(ev.id);
           this.#records.delete(ev.id);
-          done?.({ tickHeight: ev.tickHeight, entry: toEntry(ev.entry) });
+          done?.resolve({ tickHeight: ev.tickHeight, entry: toEntry(ev.entry) });
           break;
         }
         case 'stopped':
+          // Records the worker had not taken in when it stopped are not in the chain.
+          this.#settlePending(new Error('PohService stopped before the record was mixed in'));
           this.#resolveStopped({ tickHeight: ev.tickHeight, hash: new Uint8Array(ev.hash) });
           break;
       }
@@ -84,10 +90,15 @@ export class PohService {
     if (this.#stopped !== null) return Promise.reject(new Error('PohService is stopped'));
     if (mixin.length !== 32) return Promise.reject(new RangeError('mixin must be 32 bytes'));
     const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#records.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      this.#records.set(id, { resolve, reject });
       this.#port.postMessage({ type: 'record', id, mixin } satisfies PohControl);
     });
+  }
+
+  #settlePending(err: Error): void {
+    for (const r of this.#records.values()) r.reject(err);
+    this.#records.clear();
   }
 
   /** Stops the generator; resolves with the final tick height and hash once the thread is gone. */

@@ -98,12 +98,12 @@ export class RpcServer {
         'content-type': 'application/json',
       });
       res.end(
-        JSON.stringify({
-          error: {
-            reason: 'rpc.not_found',
-            message: 'POST JSON-RPC to /, or GET /health, /metrics',
-          },
-        }),
+        JSON.stringify(
+          errorResponse(
+            null,
+            new RpcError(-32600, 'rpc.not_found', 'POST JSON-RPC to /, or GET /health, /metrics'),
+          ),
+        ),
       );
       return;
     }

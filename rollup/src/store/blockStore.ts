@@ -4,6 +4,7 @@ import type { SignedBlock } from '../types/block.ts';
 
 const BLOCK_PREFIX = 0x62; // 'b'
 const LATEST_KEY = Uint8Array.from([0x6d, 0x6c]); // 'ml': meta, latest slot
+const GENESIS_KEY = Uint8Array.from([0x6d, 0x67]); // 'mg': meta, genesis hash of this chain
 
 function blockKey(slot: number): Uint8Array {
   const k = new Uint8Array(9);
@@ -59,6 +60,17 @@ export class BlockStore {
       out.push(Number(new DataView(key.buffer, key.byteOffset, 9).getBigUint64(1)));
     }
     return out;
+  }
+
+  /**
+   * Binds the store to one chain: the first call records `hash`, later calls return the hash
+   * already recorded (the caller refuses to run when it differs).
+   */
+  async bindGenesis(hash: Uint8Array): Promise<Uint8Array> {
+    const have = await this.#db.get(GENESIS_KEY);
+    if (have !== undefined) return have;
+    await this.#db.put(GENESIS_KEY, hash);
+    return hash;
   }
 
   async close(): Promise<void> {

@@ -92,4 +92,23 @@ describe('ValidatorNode (single-validator shard)', () => {
     );
     await assert.rejects(node.start(), { code: 'node.not_a_validator' });
   });
+
+  it('refuses to run a different genesis on a data directory that holds another chain', async () => {
+    const other = defaultGenesis([{ pubkey: toHex(key.publicKey), stake: '1000000000' }], {
+      hashesPerTick: 999,
+      ticksPerSlot: 8,
+    });
+    const node = new ValidatorNode(
+      { dataDir: dir, genesis: other, host: '127.0.0.1', rpcPort: 0 },
+      { key, log: () => {} },
+    );
+    await assert.rejects(node.start(), { code: 'node.genesis_mismatch' });
+    // The directory still serves its own chain afterwards.
+    const again = new ValidatorNode(
+      { dataDir: dir, genesis, host: '127.0.0.1', rpcPort: 0 },
+      { key, log: () => {} },
+    );
+    await again.start();
+    await again.stop();
+  });
 });

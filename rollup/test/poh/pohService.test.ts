@@ -51,4 +51,20 @@ describe('PohService', () => {
     await svc.stop();
     await assert.rejects(svc.record(new Uint8Array(32)), /stopped/);
   });
+
+  it('settles every pending record when stopped: mixed in, or rejected', async () => {
+    const svc = new PohService(
+      { startHash: START, tickHeight: 0, hashesPerTick: 100, targetTickNs: 1_000_000n },
+      { onTick: () => {} },
+    );
+    const pending = Array.from({ length: 50 }, (_, i) => svc.record(new Uint8Array(32).fill(i)));
+    const all = Promise.allSettled(pending); // attached before stop() rejects any of them
+    await svc.stop();
+    const settled = await all;
+    assert.equal(settled.length, 50);
+    for (const s of settled) {
+      if (s.status === 'rejected')
+        assert.match(String(s.reason), /stopped before the record was mixed in/);
+    }
+  });
 });

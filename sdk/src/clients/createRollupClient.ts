@@ -59,11 +59,16 @@ function slotArg(name: string, v: unknown): number {
 /** A JSON-RPC client for a shard validator (viem-style: plain functions over one transport). */
 export function createRollupClient(config: RollupClientConfig): RollupClient {
   let url: string;
+  let parsed: URL | null = null;
   try {
-    url = new URL(config.url).toString().replace(/\/$/, '');
+    parsed = new URL(config.url);
   } catch {
+    parsed = null;
+  }
+  if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
     throw new InvalidParameterError('url', 'an http(s) URL');
   }
+  url = parsed.toString().replace(/\/$/, '');
   let nextId = 1;
 
   async function request<T>(method: string, params: unknown[]): Promise<T> {
@@ -141,7 +146,9 @@ export function createRollupClient(config: RollupClientConfig): RollupClient {
           'the node served another slot',
         );
       const leaderHex = json.leader;
-      if (!genesis.validators.some((v) => v.pubkey === leaderHex)) {
+      if (
+        !genesis.validators.some((v) => v.pubkey.toLowerCase().replace(/^0x/, '') === leaderHex)
+      ) {
         throw new VerificationError(
           `block ${slot} has an unknown leader`,
           `leader ${leaderHex} is not a genesis validator`,
