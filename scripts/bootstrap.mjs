@@ -3,7 +3,7 @@
 // (Debian's system Node 20 here), so it is plain ESM JavaScript without dependencies.
 //
 //   1. Node 22 from npm into toolchain/ (pinned by toolchain/package-lock.json).
-//   2. `npm ci` / `npm install` of the repository with npm itself running under that Node 22:
+//   2. `npm install` of the repository with npm itself running under that Node 22:
 //      npm on Node 20 silently skips Hardhat's platform package and builds native modules for
 //      the wrong Node (docs/TOOLCHAIN.md).
 //   3. Runs the requested command (scripts/<command>.ts) under Node 22.
@@ -83,23 +83,24 @@ function installStamp() {
 }
 
 function ensureInstall() {
-  const stamp = installStamp();
-  if (existsSync(INSTALL_STAMP) && readFileSync(INSTALL_STAMP, 'utf8') === stamp) return;
+  if (existsSync(INSTALL_STAMP) && readFileSync(INSTALL_STAMP, 'utf8') === installStamp()) return;
   const fresh = !existsSync(join(ROOT, 'node_modules'));
-  const useCi = existsSync(join(ROOT, 'package-lock.json')) && (fresh || process.env.CI === 'true');
-  const verb = useCi ? 'ci' : 'install';
+  // `npm install`, not `npm ci`: npm 11.19 leaves other platforms' optional packages out of the
+  // lockfile it writes and then `npm ci` refuses that same lockfile (npm/cli#8320). `npm install`
+  // still installs exactly the locked version of every package this platform needs.
   say(
     fresh
-      ? `npm ${verb} under Node ${pinnedNodeVersion()} (first run: ~1 min, compiles c-kzg)…`
-      : `dependencies changed: npm ${verb} under Node ${pinnedNodeVersion()}…`,
+      ? `npm install under Node ${pinnedNodeVersion()} (first run: ~1 min, compiles c-kzg)…`
+      : `dependencies changed: npm install under Node ${pinnedNodeVersion()}…`,
   );
   const started = Date.now();
-  const code = run('npm', [verb, '--no-audit', '--no-fund', '--loglevel=error'], {
+  const code = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: ROOT,
     env: envWithNode22(),
   });
-  if (code !== 0) fail(`npm ${verb} failed (exit ${code}); see the npm output above`);
-  writeFileSync(INSTALL_STAMP, stamp);
+  if (code !== 0) fail(`npm install failed (exit ${code}); see the npm output above`);
+  // Stamped after the install, so a lockfile npm rewrote does not trigger another install.
+  writeFileSync(INSTALL_STAMP, installStamp());
   say(`dependencies installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
