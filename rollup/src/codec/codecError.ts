@@ -1,9 +1,6 @@
+import { RollupError } from '../utils/rollupError.ts';
+
 /** A malformed encoding from the outside. `code` is stable (`codec.truncated`, …). */
-export class CodecError extends Error {
+export class CodecError extends RollupError {
   override readonly name = 'CodecError';
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

@@ -1,3 +1,5 @@
+import { RollupError } from '../utils/rollupError.ts';
+
 /** Stable dotted codes of every error the DA layer raises: callers branch on these, not on text. */
 export type DaErrorCode =
   /** A payload longer than the codec's u32 length field (MAX_PAYLOAD_BYTES). */
@@ -47,14 +49,12 @@ export interface DaErrorOptions {
 }
 
 /** The one error type of the DA layer; `code` is stable, `message` is for humans. */
-export class DaError extends Error {
+export class DaError extends RollupError<DaErrorCode> {
   override readonly name = 'DaError';
-  readonly code: DaErrorCode;
   readonly details: DaErrorDetails;
 
   constructor(code: DaErrorCode, message: string, options: DaErrorOptions = {}) {
-    super(message, options.cause === undefined ? {} : { cause: options.cause });
-    this.code = code;
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
     this.details = options.details ?? {};
   }
 }

@@ -2,6 +2,7 @@ import { ByteWriter } from '../codec/byteWriter.ts';
 import { HASHES_PER_TICK, SLOTS_PER_EPOCH, TICKS_PER_SLOT } from '../params/consensusParams.ts';
 import { sha256 } from '../poh/poh.ts';
 import { fromHex, toHex } from '../utils/hex.ts';
+import { RollupError } from '../utils/rollupError.ts';
 
 export interface GenesisValidator {
   /** Ed25519 validator key (hex). */
@@ -20,13 +21,9 @@ export interface Genesis {
   readonly validators: readonly GenesisValidator[];
 }
 
-export class GenesisError extends Error {
+/** An invalid genesis (a config file from the outside); `code` is `genesis.<reason>`. */
+export class GenesisError extends RollupError {
   override readonly name = 'GenesisError';
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 export function defaultGenesis(

@@ -12,6 +12,7 @@ import { RpcServer } from '../rpc/rpcServer.ts';
 import { BlockStore } from '../store/blockStore.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
+import { RollupError } from '../utils/rollupError.ts';
 
 /** State root of the empty state, until execution (a later issue) computes real ones. */
 export const EMPTY_STATE_ROOT = sha256(new TextEncoder().encode('moltbook/state/empty/v1'));
@@ -35,13 +36,9 @@ export interface ValidatorNodeDeps {
   readonly onBlock?: (block: SignedBlock) => void;
 }
 
-export class NodeError extends Error {
+/** The node cannot start as configured; `code` is `node.<reason>`. */
+export class NodeError extends RollupError {
   override readonly name = 'NodeError';
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 interface SlotInProgress {

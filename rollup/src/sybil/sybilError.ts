@@ -1,3 +1,5 @@
+import { RollupError } from '../utils/rollupError.ts';
+
 /** Stable dotted codes of the errors the sybil analysis raises. */
 export type SybilErrorCode =
   /** The rng seed is not exactly 32 bytes. */
@@ -13,14 +15,12 @@ export type SybilErrorCode =
 
 export type SybilErrorDetails = Readonly<Record<string, string | number>>;
 
-export class SybilError extends Error {
+export class SybilError extends RollupError<SybilErrorCode> {
   override readonly name = 'SybilError';
-  readonly code: SybilErrorCode;
   readonly details: SybilErrorDetails;
 
   constructor(code: SybilErrorCode, message: string, details: SybilErrorDetails = {}) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.details = details;
   }
 }

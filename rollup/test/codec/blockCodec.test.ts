@@ -8,6 +8,7 @@ import { signBlock, verifyBlockSignature } from '../../src/crypto/signBlock.ts';
 import type { PohEntry } from '../../src/poh/poh.ts';
 import type { Block } from '../../src/types/block.ts';
 import { toHex } from '../../src/utils/hex.ts';
+import { testBlock } from '../helpers/testBlock.ts';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const entry: fc.Arbitrary<PohEntry> = fc.oneof(
@@ -80,23 +81,7 @@ describe('block codec', () => {
   });
 
   it('bounds counts before allocating: a huge entry count is rejected', () => {
-    const b = signBlock(
-      {
-        shard: 0,
-        slot: 1,
-        parentSlot: 0,
-        parentHash: new Uint8Array(32),
-        leader: new Uint8Array(32),
-        pohStart: new Uint8Array(32),
-        tickHeight: 0,
-        entries: [],
-        transactions: [],
-        votes: [],
-        stateRoot: new Uint8Array(32),
-        daCommitment: new Uint8Array(48),
-      },
-      key.privateKey,
-    );
+    const b = signBlock(testBlock(), key.privateKey);
     const enc = encodeBlock(b);
     // entries count sits after version(1) shard(4) slot(8) parent(8) 3×32 bytes and tickHeight(8)
     const at = 1 + 4 + 8 + 8 + 96 + 8;
@@ -106,20 +91,7 @@ describe('block codec', () => {
 
   it('a changed field breaks the leader signature', () => {
     const signed = signBlock(
-      {
-        shard: 0,
-        slot: 2,
-        parentSlot: 1,
-        parentHash: new Uint8Array(32),
-        leader: key.publicKey,
-        pohStart: new Uint8Array(32),
-        tickHeight: 128,
-        entries: [],
-        transactions: [],
-        votes: [],
-        stateRoot: new Uint8Array(32),
-        daCommitment: new Uint8Array(48),
-      },
+      testBlock({ slot: 2, parentSlot: 1, leader: key.publicKey, tickHeight: 128 }),
       key.privateKey,
     );
     assert.ok(verifyBlockSignature(signed, pub));

@@ -11,6 +11,7 @@ import {
   shardTopic,
 } from '../../src/p2p/createP2pNode.ts';
 import { toHex } from '../../src/utils/hex.ts';
+import { testBlock } from '../helpers/testBlock.ts';
 
 const TOPIC = shardTopic(0, 'blocks');
 
@@ -60,23 +61,7 @@ describe('libp2p gossipsub on loopback (3 nodes in a line: a — b — c)', () =
     await until(() => grafted.size === 2);
 
     const key = generateEd25519();
-    const block = signBlock(
-      {
-        shard: 0,
-        slot: 1,
-        parentSlot: 0,
-        parentHash: new Uint8Array(32),
-        leader: key.publicKey,
-        pohStart: new Uint8Array(32),
-        tickHeight: 64,
-        entries: [],
-        transactions: [],
-        votes: [],
-        stateRoot: new Uint8Array(32),
-        daCommitment: new Uint8Array(48),
-      },
-      key.privateKey,
-    );
+    const block = signBlock(testBlock({ leader: key.publicKey, tickHeight: 64 }), key.privateKey);
     const junk = new TextEncoder().encode('not a block');
     await a.services.pubsub.publish(TOPIC, junk);
     await a.services.pubsub.publish(TOPIC, encodeBlock(block));
