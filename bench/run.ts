@@ -12,7 +12,9 @@ const available = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
   .map((f) => f.slice(0, -3))
   .sort();
-const names = process.argv.slice(2);
+const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+/** Flags (`--update`, …) go to every bench named. */
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 if (names.length === 0 || names.some((n) => !available.includes(n))) {
   const bad = names.filter((n) => !available.includes(n));
   process.stderr.write(
@@ -23,7 +25,7 @@ if (names.length === 0 || names.some((n) => !available.includes(n))) {
 let failed = 0;
 for (const name of names) {
   process.stderr.write(`━━ bench ${name} (${new Date().toISOString().slice(0, 10)})\n`);
-  const r = spawnSync(process.execPath, [join(here, `${name}.ts`)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [join(here, `${name}.ts`), ...flags], { stdio: 'inherit' });
   if (r.status !== 0) failed += 1;
 }
 process.exit(failed === 0 ? 0 : 1);

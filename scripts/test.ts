@@ -95,6 +95,10 @@ function runSuite(s: Suite): Promise<{ code: number; output: string; seconds: nu
       env: {
         ...process.env,
         FORCE_COLOR: process.env.CI === 'true' ? '0' : (process.env.FORCE_COLOR ?? '1'),
+        // forge's CI profile runs 10,000 fuzz runs per test (foundry.toml).
+        ...(process.env.CI === 'true' && process.env.FOUNDRY_PROFILE === undefined
+          ? { FOUNDRY_PROFILE: 'ci' }
+          : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,14 +4,14 @@ import { createHardhatRuntimeEnvironment } from 'hardhat/hre';
 import type { NetworkHooks } from 'hardhat/types/hooks';
 import type { NetworkConnection } from 'hardhat/types/network';
 import hardhatConfig from '../../hardhat.config.ts';
-import MoltTokenModule from '../ignition/modules/MoltToken.ts';
+import MoltbookModule from '../ignition/modules/Moltbook.ts';
 
 /**
  * Every Ignition module the local L2 deploys, in dependency order. A new contract gets its module
  * in deploy/ignition/modules/ and one entry here; the names its module returns become keys of
  * `LocalL2.contracts`.
  */
-const MODULES = [MoltTokenModule] as const;
+const MODULES = [MoltbookModule] as const;
 
 /** The repository root, whatever the caller's cwd: Hardhat resolves contracts/ and artifacts/ here. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

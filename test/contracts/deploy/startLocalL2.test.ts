@@ -10,6 +10,12 @@ const MOLT_ABI = parseAbi([
   'function cap() view returns (uint256)',
   'function hasRole(bytes32 role, address account) view returns (bool)',
   'function MINTER_ROLE() view returns (bytes32)',
+  'function totalSupply() view returns (uint256)',
+]);
+const WIRING_ABI = parseAbi([
+  'function rewardReceiver() view returns (address)',
+  'function identityRegistry() view returns (address)',
+  'function token() view returns (address)',
 ]);
 
 describe('startLocalL2', () => {
@@ -36,23 +42,57 @@ describe('startLocalL2', () => {
     assert.ok(lines.some((line) => line.includes(l2.rpcUrl)));
   });
 
-  it('has MoltToken deployed, with the deployer as minter', async () => {
+  it('deploys every contract, wired: genesis minted, only Emission mints, Emission pays Staking', async () => {
     const client = createPublicClient({ transport: http(l2.rpcUrl) });
-    const address = l2.contracts.MoltToken;
-    assert.ok(address !== undefined, 'MoltToken missing from contracts');
-    const read = { address, abi: MOLT_ABI } as const;
+    const c = l2.contracts;
+    for (const name of [
+      'MoltToken',
+      'GenesisDistribution',
+      'DevelopmentFund',
+      'HardwareFund',
+      'BatchAuction',
+      'Treasury',
+      'SecurityAuditFund',
+      'Emission',
+      'ManufacturerRegistry',
+      'IdentityRegistry',
+      'IdentityGateway',
+      'Staking',
+    ]) {
+      const address = c[name];
+      assert.ok(address !== undefined, `${name} missing from contracts`);
+      assert.ok(((await client.getCode({ address })) ?? '0x').length > 2, `${name} has code`);
+    }
+    const token = { address: c.MoltToken as `0x${string}`, abi: MOLT_ABI } as const;
+    assert.equal(await client.readContract({ ...token, functionName: 'name' }), 'Molt');
+    assert.equal(await client.readContract({ ...token, functionName: 'decimals' }), 6);
+    assert.equal(await client.readContract({ ...token, functionName: 'cap' }), 10n ** 15n);
+    // §11.2: the 55 % genesis allocations are minted once; the 45 % reserve is left to Emission.
+    assert.equal(
+      await client.readContract({ ...token, functionName: 'totalSupply' }),
+      550_000_000n * 10n ** 6n,
+    );
 
-    assert.equal(await client.readContract({ ...read, functionName: 'name' }), 'Molt');
-    assert.equal(await client.readContract({ ...read, functionName: 'decimals' }), 6);
-    assert.equal(await client.readContract({ ...read, functionName: 'cap' }), 10n ** 15n);
-
+    const minter = await client.readContract({ ...token, functionName: 'MINTER_ROLE' });
+    const isMinter = (account: `0x${string}`) =>
+      client.readContract({ ...token, functionName: 'hasRole', args: [minter, account] });
     const [deployer] = l2.accounts;
     assert.ok(deployer !== undefined, 'no accounts');
-    const minterRole = await client.readContract({ ...read, functionName: 'MINTER_ROLE' });
+    assert.equal(await isMinter(c.Emission as `0x${string}`), true);
     assert.equal(
-      await client.readContract({ ...read, functionName: 'hasRole', args: [minterRole, deployer] }),
-      true,
+      await isMinter(c.GenesisDistribution as `0x${string}`),
+      false,
+      'gave up its role after the mint',
     );
+    assert.equal(await isMinter(deployer), false);
+
+    const read = (
+      address: string | undefined,
+      functionName: 'rewardReceiver' | 'identityRegistry' | 'token',
+    ) => client.readContract({ address: address as `0x${string}`, abi: WIRING_ABI, functionName });
+    assert.equal(await read(c.Emission, 'rewardReceiver'), c.Staking);
+    assert.equal(await read(c.Staking, 'identityRegistry'), c.IdentityRegistry);
+    assert.equal(await read(c.Staking, 'token'), c.MoltToken);
   });
 
   it('rejects a second start on the same port with PortInUseError', async () => {

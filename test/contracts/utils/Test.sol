@@ -14,6 +14,8 @@ interface Vm {
     function warp(uint256 newTimestamp) external;
     function roll(uint256 newHeight) external;
     function deal(address account, uint256 newBalance) external;
+    function mockCall(address callee, bytes calldata data, bytes calldata returnData) external;
+    function clearMockedCalls() external;
 
     // --- expectations on the next call
     function expectRevert() external;
@@ -29,6 +31,8 @@ interface Vm {
     // --- keys and labels
     function addr(uint256 privateKey) external pure returns (address keyAddr);
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+    function signP256(uint256 privateKey, bytes32 digest) external pure returns (bytes32 r, bytes32 s);
+    function publicKeyP256(uint256 privateKey) external pure returns (uint256 publicKeyX, uint256 publicKeyY);
     function label(address account, string calldata newLabel) external;
 
     // --- assertions (the runner puts both values, and the message if any, in the failure)

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+// solhint-disable gas-indexed-events, gas-struct-packing
+
+import {IIdentityLookup} from "./IIdentityLookup.sol";
+
+/// @title IIdentityRegistry
+/// @notice The hardware-bound identities (§5.5): one per device, held by an owner wallet, with
+///         its card's P-256 key, its ZK identity commitment (§6.2), the $MOLT stake it escrows,
+///         the highest card counter seen on chain (§5.4), and the Ed25519 signer keys its card
+///         authorized (DESIGN.md §3).
+/// @dev The registry holds state and enforces the rules on state; it accepts writes only from the
+///      current gateway, which verifies signatures and certificates (the Farcaster split of
+///      IdRegistry and IdGateway), and from governance (`GOVERNANCE_ROLE`: resolving clone
+///      disputes, replacing the gateway, setting the treasury). Rules enforced here, whatever the
+///      gateway: a device id hash registers once, ever; an owner holds one identity; counters seen
+///      on chain never decrease and card-signed operations must strictly increase them; a signer
+///      key belongs to one identity, ever, and an identity has at most
+///      `IDENTITY_MAX_SIGNER_KEYS` active; escrowed stake equals the sum of identity stakes.
+///
+///      Lifecycle: Active → Frozen (clone report, §5.4: stake locked, not slashed) → Active
+///      (governance unfreezes) or Retired (governance slashes the stake to the treasury). A retired
+///      identity's owner may register another device. There is no voluntary exit yet.
+///
+///      The events carry everything needed to rebuild the state (the rollup applies them through
+///      the beacon, DESIGN.md §4 step 5).
+interface IIdentityRegistry is IIdentityLookup {
+    /// @notice Where an identity is in its lifecycle.
+    enum IdentityStatus {
+        None,
+        Active,
+        Frozen,
+        Retired
+    }
+
+    /// @notice Where a signer key is in its lifecycle. A revoked key never comes back.
+    enum SignerStatus {
+        None,
+        Active,
+        Revoked
+    }
+
+    /// @notice How governance ends a clone dispute (§5.4).
+    enum CloneResolution {
+        Unfreeze,
+        SlashAndRetire
+    }
+
+    /// @notice A registration the gateway has validated (§5.5 step 5).
+    /// @param owner The wallet that holds the identity and paid its stake.
+    /// @param manufacturerId The manufacturer that certified the card.
+    /// @param hardwareType 1 secure element (Phase 0-1), 2 PUF card (Phase 2+).
+    /// @param cardKeyX The x coordinate of the card's P-256 key.
+    /// @param cardKeyY The y coordinate of the card's P-256 key.
+    /// @param deviceIdHash The hash of the device id (the raw id never reaches the chain).
+    /// @param firmwareHash The firmware the manufacturer certified.
+    /// @param zkCommitment The owner's ZK identity commitment, a BN254 scalar field element.
+    /// @param stake The stake to escrow, in micromolt.
+    /// @param counter The counter of the card's registration message.
+    struct NewIdentity {
+        address owner;
+        uint256 manufacturerId;
+        uint8 hardwareType;
+        bytes32 cardKeyX;
+        bytes32 cardKeyY;
+        bytes32 deviceIdHash;
+        bytes32 firmwareHash;
+        uint256 zkCommitment;
+        uint256 stake;
+        uint64 counter;
+    }
+
+    /// @notice An identity record: §5.5 step 6 plus the owner, the status, the ZK commitment and
+    ///         the signer count. `reputation` lives in the rollup (§12.3), not here, and the device
+    ///         id hash is the key of {identityByDevice} (its event has both).
+    struct Identity {
+        address owner;
+        IdentityStatus status;
+        uint256 manufacturerId;
+        uint8 hardwareType;
+        uint256 stake;
+        uint256 createdAt;
+        uint64 counter;
+        uint256 signerCount;
+        bytes32 cardKeyX;
+        bytes32 cardKeyY;
+        uint256 zkCommitment;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /// @notice An address argument was zero.
+    error IdentityRegistry__ZeroAddress();
+
+    /// @notice Only the current gateway may call this.
+    error IdentityRegistry__NotGateway(address caller);
+
+    /// @notice No identity has this id.
+    error IdentityRegistry__UnknownIdentity(uint256 identityId);
+
+    /// @notice The identity must be active for this, and is frozen or retired.
+    error IdentityRegistry__NotActive(uint256 identityId, IdentityStatus status);
+
+    /// @notice Only a frozen identity's dispute can be resolved.
+    error IdentityRegistry__NotFrozen(uint256 identityId, IdentityStatus status);
+
+    /// @notice The identity is retired; nothing changes it any more.
+    error IdentityRegistry__IdentityRetired(uint256 identityId);
+
+    /// @notice This device already registered (§5.5 step 5b).
+    error IdentityRegistry__DeviceAlreadyRegistered(bytes32 deviceIdHash, uint256 identityId);
+
+    /// @notice The owner already holds an identity; one per wallet.
+    error IdentityRegistry__OwnerHasIdentity(address owner, uint256 identityId);
+
+    /// @notice A card counter must exceed the highest seen on chain (§5.4).
+    error IdentityRegistry__StaleCounter(uint256 identityId, uint64 counter, uint64 lastSeen);
+
+    /// @notice The signer key is, or was, authorized (for this or another identity).
+    error IdentityRegistry__SignerKeyUsed(bytes32 signerKey, uint256 identityId);
+
+    /// @notice The signer key is not an active key of this identity.
+    error IdentityRegistry__SignerNotActive(uint256 identityId, bytes32 signerKey);
+
+    /// @notice The identity already has the most active signer keys allowed.
+    error IdentityRegistry__TooManySigners(uint256 identityId, uint256 max);
+
+    // ------------------------------------------------------------------ events
+
+    /// @notice An identity was registered; its stake is escrowed here. Card key, device id hash,
+    ///         firmware, hardware type and ZK commitment never change afterwards.
+    /// @param identityId The identity.
+    /// @param owner The owner wallet.
+    /// @param manufacturerId The manufacturer that certified the card.
+    /// @param cardKeyX The x coordinate of the card key.
+    /// @param cardKeyY The y coordinate of the card key.
+    /// @param deviceIdHash The device id hash.
+    /// @param firmwareHash The certified firmware.
+    /// @param hardwareType 1 secure element, 2 PUF card.
+    /// @param zkCommitment The ZK identity commitment (joins the anonymity set, §6.2).
+    /// @param stake The stake escrowed, in micromolt.
+    /// @param counter The counter of the registration message.
+    event IdentityRegistered(
+        uint256 indexed identityId,
+        address indexed owner,
+        uint256 indexed manufacturerId,
+        bytes32 cardKeyX,
+        bytes32 cardKeyY,
+        bytes32 deviceIdHash,
+        bytes32 firmwareHash,
+        uint8 hardwareType,
+        uint256 zkCommitment,
+        uint256 stake,
+        uint64 counter
+    );
+
+    /// @notice The card authorized an Ed25519 signer key; `counter` is the new highest counter.
+    /// @param identityId The identity.
+    /// @param signerKey The Ed25519 public key.
+    /// @param counter The counter of the card message.
+    event SignerAuthorized(uint256 indexed identityId, bytes32 indexed signerKey, uint64 counter);
+
+    /// @notice A signer key was revoked, by the card (`counter` is then the new highest counter)
+    ///         or by the owner wallet (`byOwner`, `counter` unchanged).
+    /// @param identityId The identity.
+    /// @param signerKey The Ed25519 public key.
+    /// @param counter The counter of the card message, or the unchanged counter.
+    /// @param byOwner True when the owner wallet revoked it.
+    event SignerRevoked(uint256 indexed identityId, bytes32 indexed signerKey, uint64 counter, bool byOwner);
+
+    /// @notice A clone report froze the identity; `counter` is the new highest counter.
+    /// @param identityId The identity.
+    /// @param reporter Who reported the clone.
+    /// @param counter The identity's counter after the report.
+    event IdentityFrozen(uint256 indexed identityId, address indexed reporter, uint64 counter);
+
+    /// @notice Governance found no clone and unfroze the identity.
+    /// @param identityId The identity.
+    event IdentityUnfrozen(uint256 indexed identityId);
+
+    /// @notice Governance found the card cloned: the identity is retired and its stake went to the
+    ///         treasury.
+    /// @param identityId The identity.
+    /// @param stakeSlashed The stake sent to the treasury, in micromolt.
+    event IdentityRetired(uint256 indexed identityId, uint256 stakeSlashed);
+
+    /// @notice Governance replaced the gateway.
+    /// @param previousGateway The old gateway.
+    /// @param newGateway The new gateway (zero: none).
+    event GatewayChanged(address indexed previousGateway, address indexed newGateway);
+
+    /// @notice The recipient of slashed stakes changed.
+    /// @param previousTreasury The old recipient.
+    /// @param newTreasury The new recipient.
+    event TreasuryChanged(address indexed previousTreasury, address indexed newTreasury);
+
+    // ------------------------------------------------------------------ gateway
+
+    /// @notice Records a validated registration and pulls `identity.stake` from the owner (who
+    ///         must have allowed this contract).
+    /// @return identityId The new identity's id, from 1.
+    /// @param identity The validated registration.
+    function register(NewIdentity calldata identity) external returns (uint256 identityId);
+
+    /// @notice Records a card-authorized signer key; `counter` must exceed the last seen.
+    /// @param identityId The identity.
+    /// @param signerKey The Ed25519 public key.
+    /// @param counter The counter of the card message.
+    function authorizeSigner(uint256 identityId, bytes32 signerKey, uint64 counter) external;
+
+    /// @notice Records a card-signed revocation; `counter` must exceed the last seen.
+    /// @param identityId The identity.
+    /// @param signerKey The Ed25519 public key.
+    /// @param counter The counter of the card message.
+    function revokeSigner(uint256 identityId, bytes32 signerKey, uint64 counter) external;
+
+    /// @notice Records a revocation by the owner wallet (the gateway checked the caller).
+    /// @param identityId The identity.
+    /// @param signerKey The Ed25519 public key.
+    function revokeSignerByOwner(uint256 identityId, bytes32 signerKey) external;
+
+    /// @notice Freezes an active identity on a verified clone report, raising its counter to
+    ///         `counter` if that is higher.
+    /// @param identityId The identity.
+    /// @param counter The highest counter of the evidence.
+    /// @param reporter Who reported the clone.
+    function freeze(uint256 identityId, uint64 counter, address reporter) external;
+
+    // ------------------------------------------------------------------ governance
+
+    /// @notice Ends the clone dispute of a frozen identity.
+    /// @param identityId The identity.
+    /// @param resolution Unfreeze, or slash the stake and retire.
+    function resolveClone(uint256 identityId, CloneResolution resolution) external;
+
+    /// @notice Replaces the gateway (zero stops all registrations and signer changes).
+    /// @param newGateway The new gateway.
+    function setGateway(address newGateway) external;
+
+    /// @notice Sets the recipient of slashed stakes.
+    /// @param newTreasury The new recipient (nonzero).
+    function setTreasury(address newTreasury) external;
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice The identity `identityId`; reverts if unknown.
+    /// @param identityId The identity.
+    function identity(uint256 identityId) external view returns (Identity memory);
+
+    /// @notice The card key of `identityId` (stored compressed); reverts if unknown.
+    /// @param identityId The identity.
+    /// @return x The x coordinate.
+    /// @return y The y coordinate.
+    function cardKey(uint256 identityId) external view returns (bytes32 x, bytes32 y);
+
+    /// @notice The status of `identityId` (None if unknown).
+    /// @param identityId The identity.
+    function statusOf(uint256 identityId) external view returns (IdentityStatus);
+
+    /// @notice The identity registered with this device id hash, 0 if none.
+    /// @param deviceIdHash The device id hash.
+    function identityByDevice(bytes32 deviceIdHash) external view returns (uint256);
+
+    /// @notice The identity a signer key belongs to and its status (0 and None if unknown).
+    /// @param signerKey The Ed25519 public key.
+    /// @return identityId The identity it belongs to.
+    /// @return status Active or Revoked.
+    function signer(bytes32 signerKey) external view returns (uint256 identityId, SignerStatus status);
+
+    /// @notice How many identities were ever registered (the highest id).
+    function identityCount() external view returns (uint256);
+
+    /// @notice The stake escrowed for all identities, in micromolt.
+    function totalStake() external view returns (uint256);
+
+    /// @notice The current gateway.
+    function gateway() external view returns (address);
+
+    /// @notice The $MOLT token stakes are paid in.
+    function token() external view returns (address);
+
+    /// @notice The manufacturer registry devices are counted in.
+    function manufacturers() external view returns (address);
+
+    /// @notice The recipient of slashed stakes.
+    function treasury() external view returns (address);
+}
