@@ -38,9 +38,8 @@ uint8 constant HEARTBEAT = 4;
 ///      `mockCall`, and OpenZeppelin's probe vector is answered too, so any other input (a wrong
 ///      key, digest or signature) reads as invalid. The real verifiers are covered by the
 ///      TypeScript suites (precompiles and the Solidity fallback, Wycheproof) and by
-///      `test_register_withTheSolidityVerifier` below. Signing costs ~2 ms a run, so the fuzz
-///      tests that sign run 2,500 times in the CI profile (`forge-config` lines); the
-///      signature-free rules run the profile's 10,000.
+///      `test_register_withTheSolidityVerifier` below. Every fuzz test runs the CI profile's
+///      10,000 runs (signing costs ~2 ms a run, so the signing tests dominate the suite's time).
 abstract contract IdentitySetup is TestBase {
     MoltToken internal token;
     ManufacturerRegistry internal manufacturers;
@@ -248,7 +247,6 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         gateway.register(1, _junkCertificate(), 1, MIN_STAKE, deadline, _junkSig());
     }
 
-    /// forge-config: ci.fuzz.runs = 2500
     function testFuzz_register_escrowsTheStake(uint256 stake, uint64 counter, uint256 cardKey, bytes32 device) public {
         stake = bound(stake, MIN_STAKE, SUPPLY_CAP - 2 * BOND);
         cardKey = bound(cardKey, 1, P256.N - 1);
@@ -275,7 +273,6 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         assertEq(record.cardKeyY, bytes32(y));
     }
 
-    /// forge-config: ci.fuzz.runs = 2500
     function testFuzz_register_eachDeviceOnce(bytes32 device, uint256 secondCard) public {
         vm.assume(device != bytes32(0));
         secondCard = bound(secondCard, 1, P256.N - 1);
@@ -321,7 +318,6 @@ contract IdentityRegistryTest is Test, IdentitySetup {
 
     // ----------------------------------------------------------------- counters (§5.4)
 
-    /// forge-config: ci.fuzz.runs = 2500
     function testFuzz_authorizeSigner_counterMustIncrease(uint64 registered, uint64 next, bytes32 signerKey) public {
         vm.assume(signerKey != bytes32(0));
         uint256 id = _register(alice, ALICE_CARD, keccak256("device"), MIN_STAKE, registered);
@@ -340,7 +336,6 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         _authorize(id, cardKey, signerKey, counter);
     }
 
-    /// forge-config: ci.fuzz.runs = 2500
     function testFuzz_authorizeSigner_rejectsOtherCards(uint256 otherCard, bytes32 signerKey) public {
         otherCard = bound(otherCard, 1, P256.N - 1);
         vm.assume(otherCard != ALICE_CARD && signerKey != bytes32(0));
@@ -362,7 +357,6 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         bytes32 payloadB;
     }
 
-    /// forge-config: ci.fuzz.runs = 2500
     /// @dev A clone is shown iff the messages differ and share a counter or a predecessor; the
     ///      counter then rises to the evidence's highest, never falls.
     function testFuzz_reportClone_freezesExactlyOnConflict(Pair memory p, uint8 shape, uint64 registered) public {
@@ -398,7 +392,6 @@ contract IdentityRegistryTest is Test, IdentitySetup {
 
     // ----------------------------------------------------------------- governance
 
-    /// forge-config: ci.fuzz.runs = 2500
     function testFuzz_resolveClone_slashesTheWholeStake(uint256 stake, bool slash) public {
         stake = bound(stake, MIN_STAKE, SUPPLY_CAP - 2 * BOND);
         uint256 id = _register(alice, ALICE_CARD, keccak256("device"), stake, 1);
@@ -417,7 +410,6 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         assertEq(manufacturers.manufacturer(1).compromisedDevices, slash ? 1 : 0);
     }
 
-    /// forge-config: ci.fuzz.runs = 2500
     function testFuzz_revokeSigner_onlyTheHoldersOwnKeys(address caller, bytes32 signerKey) public {
         vm.assume(signerKey != bytes32(0) && caller != alice && caller != bob);
         uint256 id = _register(alice, ALICE_CARD, keccak256("device"), MIN_STAKE, 1);
