@@ -36,7 +36,9 @@ describe('Treasury', async () => {
   const stranger = client(3);
 
   async function deploy() {
-    const genesis = BigInt(await networkHelpers.time.latest()) + 10n;
+    // A day ahead: EDR's clock follows the wall clock, so a genesis only seconds ahead is overtaken
+    // on a loaded machine before the test sets its own timestamps (which must never go backwards).
+    const genesis = BigInt(await networkHelpers.time.latest()) + 86_400n;
     const token = await viem.deployContract('MoltToken', [admin.account.address]);
     const treasury = await viem.deployContract('Treasury', [
       token.address,
