@@ -18,26 +18,33 @@ import {IdentityMessages} from "./IdentityMessages.sol";
 
 /// @title IdentityRegistry
 /// @notice The hardware-bound identities of §5.5 and their signer keys. See {IIdentityRegistry}.
-/// @dev Storage is packed for the registration's gas (DESIGN.md §7 budget): the record is four
-///      slots, the card key is stored compressed (x and the SEC 1 prefix) and decompressed when
-///      read, and the gateway address shares a slot with the id counter and the stake total.
+/// @dev Storage is packed for the registration's gas (DESIGN.md §7 budget), which writes four new
+///      slots: the record (owner, counter, manufacturer, status, signer count, key parity and
+///      hardware type in one slot), the card key's x (y is recomputed from its parity when read),
+///      the owner's slot (identity id and stake) and the device's. What no later call reads on
+///      chain (device id hash, firmware, ZK commitment, creation time) is only in
+///      `IdentityRegistered`. The gateway address shares a slot with the id counter and the stake
+///      total.
 contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityRegistry {
     using SafeERC20 for IERC20;
 
-    /// @dev One identity in four slots: the hot fields, the counter slot card-signed operations
-    ///      write, and the two 32-byte values.
+    /// @dev One identity's mutable state and the static fields later calls read, in one slot.
+    ///      `info`: bits 0-4 the active signer count (at most 16), bit 5 the parity of the card
+    ///      key's y, bits 6-7 the hardware type.
+    // solhint-disable-next-line gas-struct-packing
     struct IdentityRecord {
         address owner;
-        uint64 stake;
-        uint16 manufacturerId;
-        uint8 hardwareType;
-        IdentityStatus status;
         uint64 counter;
-        uint40 createdAt;
-        uint8 signerCount;
-        uint8 cardKeyPrefix;
-        bytes32 cardKeyX;
-        uint256 zkCommitment;
+        uint16 manufacturerId;
+        IdentityStatus status;
+        uint8 info;
+    }
+
+    /// @dev An owner's current identity and its escrowed stake, in one slot; deleted when the
+    ///      identity is retired (a retired identity's stake is 0).
+    struct OwnerRecord {
+        uint64 identityId;
+        uint64 stake;
     }
 
     /// @dev A signer key: whose it is and whether it is still active.
@@ -45,6 +52,12 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
         uint32 identityId;
         SignerStatus status;
     }
+
+    /// @dev `IdentityRecord.info` layout.
+    uint256 private constant SIGNER_COUNT_MASK = 0x1f;
+    uint256 private constant PARITY_SHIFT = 5;
+    uint256 private constant HARDWARE_TYPE_SHIFT = 6;
+    uint256 private constant MAX_HARDWARE_TYPE = 3;
 
     IERC20 private immutable _TOKEN;
     IManufacturerRegistry private immutable _MANUFACTURERS;
@@ -57,7 +70,8 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     address private _treasury;
 
     mapping(uint256 identityId => IdentityRecord) private _identities;
-    mapping(address owner => uint256 identityId) private _identityOf;
+    mapping(uint256 identityId => bytes32 cardKeyX) private _cardKeyX;
+    mapping(address owner => OwnerRecord) private _owners;
     mapping(bytes32 deviceIdHash => uint256 identityId) private _identityByDevice;
     mapping(bytes32 signerKey => SignerRecord) private _signers;
 
@@ -90,42 +104,32 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     /// @inheritdoc IIdentityRegistry
     function register(NewIdentity calldata n) external onlyGateway nonReentrant returns (uint256 identityId) {
         if (n.owner == address(0)) revert IdentityRegistry__ZeroAddress();
-        uint256 existing = _identityOf[n.owner];
+        OwnerRecord storage o = _owners[n.owner];
+        uint256 existing = o.identityId;
         if (existing != 0) revert IdentityRegistry__OwnerHasIdentity(n.owner, existing);
         existing = _identityByDevice[n.deviceIdHash];
         if (existing != 0) revert IdentityRegistry__DeviceAlreadyRegistered(n.deviceIdHash, existing);
+        uint256 hardwareType = n.hardwareType;
+        if (hardwareType == 0 || hardwareType > MAX_HARDWARE_TYPE) {
+            revert IdentityRegistry__InvalidHardwareType(n.hardwareType);
+        }
 
         identityId = uint256(_identityCount) + 1;
+        uint64 stake = SafeCast.toUint64(n.stake); // <= $MOLT's cap, far below 2^64
         _identityCount = SafeCast.toUint32(identityId);
-        _totalStake += SafeCast.toUint64(n.stake); // <= $MOLT's cap, far below 2^64
+        _totalStake += stake;
         _identities[identityId] = IdentityRecord({
             owner: n.owner,
-            stake: uint64(n.stake),
-            manufacturerId: SafeCast.toUint16(n.manufacturerId),
-            hardwareType: n.hardwareType,
-            status: IdentityStatus.Active,
             counter: n.counter,
-            createdAt: uint40(block.timestamp),
-            signerCount: 0,
-            cardKeyPrefix: IdentityMessages.compressionPrefix(n.cardKeyY),
-            cardKeyX: n.cardKeyX,
-            zkCommitment: n.zkCommitment
+            manufacturerId: SafeCast.toUint16(n.manufacturerId),
+            status: IdentityStatus.Active,
+            info: uint8(((uint256(n.cardKeyY) & 1) << PARITY_SHIFT) | (hardwareType << HARDWARE_TYPE_SHIFT))
         });
-        _identityOf[n.owner] = identityId;
+        _cardKeyX[identityId] = n.cardKeyX;
+        o.identityId = uint64(identityId); // <= _identityCount, a uint32
+        o.stake = stake;
         _identityByDevice[n.deviceIdHash] = identityId;
-        emit IdentityRegistered(
-            identityId,
-            n.owner,
-            n.manufacturerId,
-            n.cardKeyX,
-            n.cardKeyY,
-            n.deviceIdHash,
-            n.firmwareHash,
-            n.hardwareType,
-            n.zkCommitment,
-            n.stake,
-            n.counter
-        );
+        _emitRegistered(identityId, n);
 
         // Both callees are trusted (set at deployment); the share cap is applied there.
         _MANUFACTURERS.noteRegistration(n.manufacturerId);
@@ -139,11 +143,11 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
         _advanceCounter(identityId, r, counter);
         SignerRecord storage s = _signers[signerKey];
         if (s.status != SignerStatus.None) revert IdentityRegistry__SignerKeyUsed(signerKey, s.identityId);
-        uint256 count = r.signerCount;
-        if (count >= MoltConstants.IDENTITY_MAX_SIGNER_KEYS) {
+        uint256 info = r.info;
+        if ((info & SIGNER_COUNT_MASK) >= MoltConstants.IDENTITY_MAX_SIGNER_KEYS) {
             revert IdentityRegistry__TooManySigners(identityId, MoltConstants.IDENTITY_MAX_SIGNER_KEYS);
         }
-        r.signerCount = uint8(count + 1); // < IDENTITY_MAX_SIGNER_KEYS < 256
+        r.info = uint8(info + 1); // count + 1 <= IDENTITY_MAX_SIGNER_KEYS = 16 < 32: stays in bits 0-4
         s.identityId = uint32(identityId); // identityId <= _identityCount, a uint32
         s.status = SignerStatus.Active;
         emit SignerAuthorized(identityId, signerKey, counter);
@@ -196,11 +200,11 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
             emit IdentityUnfrozen(identityId);
             _MANUFACTURERS.noteUnfreeze(r.manufacturerId);
         } else {
-            uint256 stake = r.stake;
-            r.stake = 0;
+            // An owner holds one unretired identity, so the owner's slot is this identity's.
+            uint256 stake = _owners[r.owner].stake;
             r.status = IdentityStatus.Retired;
             _totalStake -= uint64(stake);
-            delete _identityOf[r.owner];
+            delete _owners[r.owner];
             emit IdentityRetired(identityId, stake);
             _MANUFACTURERS.noteCompromise(r.manufacturerId);
             if (stake != 0) _TOKEN.safeTransfer(_treasury, stake);
@@ -224,7 +228,7 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
 
     /// @inheritdoc IIdentityLookup
     function identityOf(address owner) external view returns (uint256) {
-        return _identityOf[owner];
+        return _owners[owner].identityId;
     }
 
     /// @inheritdoc IIdentityLookup
@@ -235,25 +239,25 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     /// @inheritdoc IIdentityRegistry
     function identity(uint256 identityId) external view returns (Identity memory) {
         IdentityRecord storage r = _existing(identityId);
+        uint256 info = r.info;
+        OwnerRecord storage o = _owners[r.owner];
+        (bytes32 x, bytes32 y) = _cardKey(identityId, info);
         return Identity({
             owner: r.owner,
             status: r.status,
             manufacturerId: r.manufacturerId,
-            hardwareType: r.hardwareType,
-            stake: r.stake,
-            createdAt: r.createdAt,
+            hardwareType: uint8(info >> HARDWARE_TYPE_SHIFT),
+            stake: o.identityId == identityId ? o.stake : 0,
             counter: r.counter,
-            signerCount: r.signerCount,
-            cardKeyX: r.cardKeyX,
-            cardKeyY: IdentityMessages.decompress(r.cardKeyX, r.cardKeyPrefix),
-            zkCommitment: r.zkCommitment
+            signerCount: info & SIGNER_COUNT_MASK,
+            cardKeyX: x,
+            cardKeyY: y
         });
     }
 
     /// @inheritdoc IIdentityRegistry
     function cardKey(uint256 identityId) external view returns (bytes32, bytes32) {
-        IdentityRecord storage r = _existing(identityId);
-        return (r.cardKeyX, IdentityMessages.decompress(r.cardKeyX, r.cardKeyPrefix));
+        return _cardKey(identityId, _existing(identityId).info);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -304,6 +308,29 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
 
     // ------------------------------------------------------------------ internals
 
+    /// @dev The record of what is not stored (device, firmware, ZK commitment, creation time).
+    function _emitRegistered(uint256 identityId, NewIdentity calldata n) private {
+        emit IdentityRegistered(
+            identityId,
+            n.owner,
+            n.manufacturerId,
+            n.cardKeyX,
+            n.cardKeyY,
+            n.deviceIdHash,
+            n.firmwareHash,
+            n.hardwareType,
+            n.zkCommitment,
+            n.stake,
+            n.counter
+        );
+    }
+
+    /// @dev The card key from its stored x and the parity bit of `info`.
+    function _cardKey(uint256 identityId, uint256 info) private view returns (bytes32 x, bytes32 y) {
+        x = _cardKeyX[identityId];
+        y = IdentityMessages.decompress(x, uint8(2 + ((info >> PARITY_SHIFT) & 1)));
+    }
+
     function _existing(uint256 identityId) private view returns (IdentityRecord storage r) {
         r = _identities[identityId];
         if (r.status == IdentityStatus.None) revert IdentityRegistry__UnknownIdentity(identityId);
@@ -334,6 +361,6 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
             revert IdentityRegistry__SignerNotActive(identityId, signerKey);
         }
         s.status = SignerStatus.Revoked;
-        --r.signerCount;
+        --r.info; // the signer count (bits 0-4) is at least 1: this key is active
     }
 }

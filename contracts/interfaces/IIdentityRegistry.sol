@@ -71,21 +71,22 @@ interface IIdentityRegistry is IIdentityLookup {
         uint64 counter;
     }
 
-    /// @notice An identity record: §5.5 step 6 plus the owner, the status, the ZK commitment and
-    ///         the signer count. `reputation` lives in the rollup (§12.3), not here, and the device
-    ///         id hash is the key of {identityByDevice} (its event has both).
+    /// @notice The part of an identity record (§5.5 step 6 plus the owner, the status and the
+    ///         signer count) that is stored because later calls read it on chain. The rest never
+    ///         changes and is in {IdentityRegistered} only: the device id hash (also the key of
+    ///         {identityByDevice}), the firmware hash, the ZK commitment and `createdAt` (the
+    ///         event's block timestamp). `reputation` lives in the rollup (§12.3). `stake` is 0
+    ///         once retired (slashed).
     struct Identity {
         address owner;
         IdentityStatus status;
         uint256 manufacturerId;
         uint8 hardwareType;
         uint256 stake;
-        uint256 createdAt;
         uint64 counter;
         uint256 signerCount;
         bytes32 cardKeyX;
         bytes32 cardKeyY;
-        uint256 zkCommitment;
     }
 
     // ------------------------------------------------------------------ errors
@@ -108,6 +109,10 @@ interface IIdentityRegistry is IIdentityLookup {
     /// @notice The identity is retired; nothing changes it any more.
     error IdentityRegistry__IdentityRetired(uint256 identityId);
 
+    /// @notice The hardware type does not fit the record (the gateway passes 1 or 2, as approved
+    ///         by the manufacturer registry).
+    error IdentityRegistry__InvalidHardwareType(uint8 hardwareType);
+
     /// @notice This device already registered (§5.5 step 5b).
     error IdentityRegistry__DeviceAlreadyRegistered(bytes32 deviceIdHash, uint256 identityId);
 
@@ -129,7 +134,9 @@ interface IIdentityRegistry is IIdentityLookup {
     // ------------------------------------------------------------------ events
 
     /// @notice An identity was registered; its stake is escrowed here. Card key, device id hash,
-    ///         firmware, hardware type and ZK commitment never change afterwards.
+    ///         firmware, hardware type and ZK commitment never change afterwards. The device id
+    ///         hash, the firmware hash, the ZK commitment and the creation time (the block's
+    ///         timestamp) are not stored: this event is their record (indexers, the rollup).
     /// @param identityId The identity.
     /// @param owner The owner wallet.
     /// @param manufacturerId The manufacturer that certified the card.

@@ -225,6 +225,27 @@ contract IdentityRegistryTest is Test, IdentitySetup {
 
     // ----------------------------------------------------------------- registration
 
+    function testFuzz_register_refusesAHardwareTypeTheRecordCannotHold(uint8 hardwareType) public {
+        vm.assume(hardwareType == 0 || hardwareType > 3);
+        IIdentityRegistry.NewIdentity memory n = IIdentityRegistry.NewIdentity({
+            owner: alice,
+            manufacturerId: 1,
+            hardwareType: hardwareType,
+            cardKeyX: bytes32(uint256(1)),
+            cardKeyY: bytes32(uint256(2)),
+            deviceIdHash: bytes32(uint256(3)),
+            firmwareHash: FIRMWARE,
+            zkCommitment: 1,
+            stake: MIN_STAKE,
+            counter: 1
+        });
+        vm.prank(address(gateway));
+        vm.expectRevert(
+            abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__InvalidHardwareType.selector, hardwareType)
+        );
+        registry.register(n);
+    }
+
     function testFuzz_register_rejectsStakeOutOfRange(uint256 stake) public {
         vm.assume(stake < MIN_STAKE || stake > SUPPLY_CAP);
         vm.expectRevert(
@@ -259,8 +280,7 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         assertEq(record.stake, stake);
         assertEq(record.counter, counter);
         _assertCardKey(record, cardKey);
-        assertEq(record.zkCommitment, _zk(alice));
-        assertEq(record.createdAt, block.timestamp);
+        assertEq(record.hardwareType, 1);
         assertEq(registry.totalStake(), stake);
         assertEq(token.balanceOf(address(registry)), stake);
         assertEq(registry.identityByDevice(device), id);

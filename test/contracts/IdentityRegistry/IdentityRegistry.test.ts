@@ -241,13 +241,22 @@ for (const chain of CHAINS) {
           manufacturerId: fx.manufacturer.id,
           hardwareType: HARDWARE_TYPE.secureElement,
           stake,
-          createdAt: block.timestamp,
           counter: p.signed.counter,
           signerCount: 0n,
           cardKeyX: p.card.key.x,
           cardKeyY: p.card.key.y,
-          zkCommitment: p.zkCommitment,
         });
+        // Not stored: the device, firmware, ZK commitment and creation time are the event's.
+        const [log] = await fx.publicClient.getContractEvents({
+          address: fx.registry.address,
+          abi: fx.registry.abi,
+          eventName: 'IdentityRegistered',
+          blockHash: receipt.blockHash,
+        });
+        assert.equal(log?.args.zkCommitment, p.zkCommitment);
+        assert.equal(log?.args.deviceIdHash, p.deviceIdHash);
+        assert.equal(log?.args.firmwareHash, fx.manufacturer.firmwareHash);
+        assert.ok(block.timestamp > 0n);
         assert.deepEqual(await fx.registry.read.cardKey([3n]), [p.card.key.x, p.card.key.y]);
         assert.equal(await fx.registry.read.identityOf([owner.account.address]), 3n);
         assert.equal(await fx.registry.read.isActive([3n]), true);
@@ -560,6 +569,36 @@ for (const chain of CHAINS) {
         ]);
         await fx.gateway.write.registerWithPermit([...q.args, permit2], { account: next.account });
         assert.equal(await fx.registry.read.identityOf([next.account.address]), 4n);
+      });
+
+      it('refuses a hardware type the record cannot hold, whatever the gateway', async () => {
+        const fx = await networkHelpers.loadFixture(fixture);
+        const owner = wallet(3).account;
+        await fx.registry.write.setGateway([owner.address]);
+        for (const hardwareType of [0, 4, 255]) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            fx.registry.write.register(
+              [
+                {
+                  owner: owner.address,
+                  manufacturerId: 1n,
+                  hardwareType,
+                  cardKeyX: hash32(1),
+                  cardKeyY: hash32(2),
+                  deviceIdHash: randomHash(),
+                  firmwareHash: fx.manufacturer.firmwareHash,
+                  zkCommitment: 1n,
+                  stake: IDENTITY_MIN_STAKE,
+                  counter: 1n,
+                },
+              ],
+              { account: owner },
+            ),
+            fx.registry,
+            'IdentityRegistry__InvalidHardwareType',
+            [hardwareType],
+          );
+        }
       });
 
       it('takes registrations only from the current gateway', async () => {
