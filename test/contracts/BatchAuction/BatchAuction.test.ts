@@ -6,11 +6,11 @@ import {
   encodeErrorResult,
   encodeFunctionData,
   getAddress,
-  keccak256,
   toFunctionSelector,
-  toHex,
   zeroAddress,
 } from 'viem';
+import { MINTER_ROLE } from '../helpers/roles.ts';
+import { walletClientAt } from '../helpers/walletClientAt.ts';
 
 // §11.2, written out here rather than imported.
 const MOLT = 10n ** 6n;
@@ -19,18 +19,13 @@ const ADDRESS_CAP = 5_000_000n * MOLT;
 const TICKS = 4096n;
 const RESERVE = 10n ** 8n; // wei per micromolt: 0.0001 ETH per $MOLT
 const TICK_SIZE = 10n ** 6n; // 1 % of the reserve
-const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
 const REENTRANCY_GUARD_ERROR = toFunctionSelector('ReentrancyGuardReentrantCall()');
 const price = (tick: bigint) => RESERVE + tick * TICK_SIZE;
 
 describe('BatchAuction', async () => {
   const { viem, networkHelpers } = await network.create('op');
   const clients = await viem.getWalletClients();
-  const client = (i: number) => {
-    const c = clients[i];
-    if (c === undefined) throw new Error(`expected at least ${i + 1} funded accounts`);
-    return c;
-  };
+  const client = (i: number) => walletClientAt(clients, i);
   const admin = client(0);
   const proceeds = client(1);
   const unsold = client(2);

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { network } from 'hardhat';
-import {
-  encodeFunctionData,
-  getAddress,
-  keccak256,
-  toFunctionSelector,
-  toHex,
-  zeroAddress,
-} from 'viem';
+import { encodeFunctionData, getAddress, toFunctionSelector, zeroAddress } from 'viem';
+import { BEACON_ROLE, GOVERNANCE_ROLE, MINTER_ROLE } from '../helpers/roles.ts';
+import { walletClientAt } from '../helpers/walletClientAt.ts';
 
 // §11.1-§11.3 and the §11.6 note, written out here rather than imported so that a wrong constant
 // in the contracts fails.
@@ -18,9 +13,6 @@ const PHASE_SLOTS = 2n * SLOTS_PER_YEAR;
 const END_SLOT = 4n * PHASE_SLOTS;
 const PHASE_REWARDS = [1_520_000n, 760_000n, 380_000n, 190_000n] as const;
 const SCHEDULE_TOTAL = 449_388_000n * MOLT;
-const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
-const BEACON_ROLE = keccak256(toHex('moltbook.role.beacon'));
-const GOVERNANCE_ROLE = keccak256(toHex('moltbook.role.governance'));
 const REENTRANCY_GUARD_ERROR = toFunctionSelector('ReentrancyGuardReentrantCall()');
 
 /** The schedule's sum, computed slot-phase by slot-phase here in TypeScript. */
@@ -50,11 +42,7 @@ function split(amount: bigint) {
 describe('Emission', async () => {
   const { viem, networkHelpers } = await network.create('op');
   const clients = await viem.getWalletClients();
-  const client = (i: number) => {
-    const c = clients[i];
-    if (c === undefined) throw new Error(`expected at least ${i + 1} funded accounts`);
-    return c;
-  };
+  const client = (i: number) => walletClientAt(clients, i);
   const admin = client(0);
   const beacon = client(1);
   const governance = client(2);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { network } from 'hardhat';
-import { type Address, getAddress, keccak256, parseSignature, toHex, zeroAddress } from 'viem';
+import { type Address, getAddress, parseSignature, zeroAddress } from 'viem';
+import { MINTER_ROLE } from '../helpers/roles.ts';
 
 // §11.1, written out here rather than imported so that a wrong constant in the contract fails.
 const DECIMALS = 6;
 const MOLT = 10n ** BigInt(DECIMALS);
 const CAP = 1_000_000_000n * MOLT;
-const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
 const DEFAULT_ADMIN_ROLE = `0x${'00'.repeat(32)}` as const;
 
 function fourAccounts<T>(clients: readonly T[]): readonly [T, T, T, T] {

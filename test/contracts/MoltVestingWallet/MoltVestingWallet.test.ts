@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { network } from 'hardhat';
-import { encodeFunctionData, getAddress, keccak256, toHex, zeroAddress } from 'viem';
+import { encodeFunctionData, getAddress, zeroAddress } from 'viem';
+import { MINTER_ROLE } from '../helpers/roles.ts';
+import { walletClientAt } from '../helpers/walletClientAt.ts';
 
 const MOLT = 10n ** 6n;
 const YEAR = 365n * 24n * 3600n;
-const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
 
 describe('MoltVestingWallet', async () => {
   const { viem, networkHelpers } = await network.create('op');
   const clients = await viem.getWalletClients();
-  const client = (i: number) => {
-    const c = clients[i];
-    if (c === undefined) throw new Error(`expected at least ${i + 1} funded accounts`);
-    return c;
-  };
+  const client = (i: number) => walletClientAt(clients, i);
   const admin = client(0);
   const beneficiary = client(1);
   const buyer = client(2);

@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { network } from 'hardhat';
-import { getAddress, keccak256, toHex, zeroAddress } from 'viem';
+import { getAddress, zeroAddress } from 'viem';
 import MonetaryModule from '../../../deploy/ignition/modules/Monetary.ts';
+import { BEACON_ROLE, GOVERNANCE_ROLE, MINTER_ROLE } from '../helpers/roles.ts';
+import { walletClientAt } from '../helpers/walletClientAt.ts';
 
 const MOLT = 10n ** 6n;
-const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
-const GOVERNANCE_ROLE = keccak256(toHex('moltbook.role.governance'));
-const BEACON_ROLE = keccak256(toHex('moltbook.role.beacon'));
 
 describe('Monetary Ignition module', async () => {
   const { ignition, viem, networkHelpers } = await network.create('op');
   const clients = await viem.getWalletClients();
-  const client = (i: number) => {
-    const c = clients[i];
-    if (c === undefined) throw new Error(`expected at least ${i + 1} funded accounts`);
-    return c;
-  };
+  const client = (i: number) => walletClientAt(clients, i);
   const deployer = client(0);
   const me = deployer.account.address;
 

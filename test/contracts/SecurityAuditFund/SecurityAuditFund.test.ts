@@ -2,20 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { network } from 'hardhat';
 import { getAddress, keccak256, toHex, zeroAddress, zeroHash } from 'viem';
+import { GOVERNANCE_ROLE, MINTER_ROLE } from '../helpers/roles.ts';
+import { walletClientAt } from '../helpers/walletClientAt.ts';
 
 const MOLT = 10n ** 6n;
 const FUND = 50_000_000n * MOLT;
-const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
-const GOVERNANCE_ROLE = keccak256(toHex('moltbook.role.governance'));
 
 describe('SecurityAuditFund', async () => {
   const { viem, networkHelpers } = await network.create('op');
   const clients = await viem.getWalletClients();
-  const client = (i: number) => {
-    const c = clients[i];
-    if (c === undefined) throw new Error(`expected at least ${i + 1} funded accounts`);
-    return c;
-  };
+  const client = (i: number) => walletClientAt(clients, i);
   const admin = client(0);
   const governance = client(1);
   const auditor = client(2);

@@ -8,10 +8,7 @@ export const SCALE = 1_000_000n; // reputation 1.0, uptime 100 %
 export const MAX_COMMISSION_BPS = 2_500;
 export const MAX_CANDIDATES = 300;
 export const UNBONDING_EPOCHS = 7;
-export const BEACON_ROLE = keccak256(toHex('moltbook.role.beacon'));
-export const GOVERNANCE_ROLE = keccak256(toHex('moltbook.role.governance'));
-export const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
-
+export { BEACON_ROLE, GOVERNANCE_ROLE, MINTER_ROLE } from '../helpers/roles.ts';
 export const SlashReason = { DoubleSigning: 0, ForcedInclusionFailure: 1, Governance: 2 } as const;
 
 export interface EpochReport {

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { network } from 'hardhat';
-import {
-  encodeFunctionData,
-  getAddress,
-  keccak256,
-  toFunctionSelector,
-  toHex,
-  zeroAddress,
-} from 'viem';
+import { encodeFunctionData, getAddress, toFunctionSelector, zeroAddress } from 'viem';
+import { GOVERNANCE_ROLE, MINTER_ROLE } from '../helpers/roles.ts';
+import { walletClientAt } from '../helpers/walletClientAt.ts';
 
 // §11.2, §13.4 and App. A, written out here rather than imported.
 const MOLT = 10n ** 6n;
@@ -17,19 +12,13 @@ const QUARTER = 7_884_000n; // a quarter of the 365-day year, 91.25 days
 const TREASURY = 200_000_000n * MOLT;
 const QUARTER_CAP = (TREASURY * 2n) / 100n; // 4M $MOLT
 const SUBSIDY_PER_YEAR = 5_000_000n * MOLT;
-const MINTER_ROLE = keccak256(toHex('MINTER_ROLE'));
-const GOVERNANCE_ROLE = keccak256(toHex('moltbook.role.governance'));
 const REENTRANCY_GUARD_ERROR = toFunctionSelector('ReentrancyGuardReentrantCall()');
 const MAX_UINT256 = 2n ** 256n - 1n;
 
 describe('Treasury', async () => {
   const { viem, networkHelpers } = await network.create('op');
   const clients = await viem.getWalletClients();
-  const client = (i: number) => {
-    const c = clients[i];
-    if (c === undefined) throw new Error(`expected at least ${i + 1} funded accounts`);
-    return c;
-  };
+  const client = (i: number) => walletClientAt(clients, i);
   const admin = client(0);
   const governance = client(1);
   const alice = client(2);

@@ -1,6 +1,7 @@
 import type { ChainType } from 'hardhat/types/network';
-import { type Address, type Hash, keccak256, toHex } from 'viem';
+import type { Address, Hash } from 'viem';
 import { deployIdentityFixture, measureIdentityGas } from '../helpers/identityFixture.ts';
+import { BEACON_ROLE } from '../helpers/roles.ts';
 import { buildReport, MIN_SELF_STAKE, MOLT } from '../Staking/stakingHelpers.ts';
 
 type Connection<C extends ChainType> = Parameters<typeof measureIdentityGas<C>>[0];
@@ -8,7 +9,6 @@ type Connection<C extends ChainType> = Parameters<typeof measureIdentityGas<C>>[
 /** The calls issue 3 asks to be snapshotted, in gas of real transactions (intrinsic included). */
 export type GasFigures = Record<string, number>;
 
-const BEACON_ROLE = keccak256(toHex('moltbook.role.beacon'));
 const VALIDATORS = 3;
 
 /**
