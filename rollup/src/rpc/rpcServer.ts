@@ -148,10 +148,17 @@ export class RpcServer {
         );
       }
       const out: RpcResponse[] = [];
-      for (const call of parsed) out.push(await this.#call(call));
+      for (const call of parsed) {
+        const answer = await this.#call(call);
+        if (!isNotification(call)) out.push(answer);
+      }
+      if (out.length === 0) return void res.writeHead(204).end();
       return send(res, out);
     }
-    send(res, await this.#call(parsed));
+    const answer = await this.#call(parsed);
+    // JSON-RPC 2.0 §4.1: a notification (a valid request without "id") is executed, never answered.
+    if (isNotification(parsed)) return void res.writeHead(204).end();
+    send(res, answer);
   }
 
   async #call(call: unknown): Promise<RpcResponse> {
@@ -188,6 +195,13 @@ export class RpcServer {
       return errorResponse(id, new RpcError(-32603, 'rpc.internal', 'internal error'));
     }
   }
+}
+
+/** A well-formed request object that has no "id" member (malformed ones are answered). */
+function isNotification(call: unknown): boolean {
+  if (typeof call !== 'object' || call === null || Array.isArray(call)) return false;
+  const c = call as Record<string, unknown>;
+  return !('id' in c) && c.jsonrpc === '2.0' && typeof c.method === 'string';
 }
 
 function send(res: ServerResponse, body: unknown): void {

@@ -101,6 +101,23 @@ describe('RpcServer: every malformed request gets a stable error, the server sta
     assert.equal(await health.text(), 'ok\n');
   });
 
+  it('executes notifications (no id) without answering them, alone or in a batch', async () => {
+    const single = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'echo', params: [1] }),
+    });
+    assert.equal(single.status, 204);
+    assert.equal(await single.text(), '');
+    const { json } = await rpcRaw(url, [
+      { jsonrpc: '2.0', method: 'echo', params: [1] },
+      { jsonrpc: '2.0', id: 9, method: 'echo', params: [2] },
+    ]);
+    assert.deepEqual(json, [{ jsonrpc: '2.0', id: 9, result: [2] }]);
+    // A malformed call without an id is still answered with its error.
+    const bad = await rpcRaw(url, { method: 'echo' });
+    assert.equal((bad.json as { error: { code: number } }).error.code, -32600);
+  });
+
   it('reports a taken port as PortInUseError with the flag to use', async () => {
     const port = Number(new URL(url).port);
     const clash = new RpcServer(
