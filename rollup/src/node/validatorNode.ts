@@ -4,11 +4,11 @@ import type { Ed25519KeyPair } from '../crypto/ed25519.ts';
 import { signBlock } from '../crypto/signBlock.ts';
 import { type Genesis, genesisHash } from '../genesis/genesis.ts';
 import { createNodeMetrics, type NodeMetrics } from '../metrics/nodeMetrics.ts';
-import { targetTickNs } from '../params/consensusParams.ts';
+import { SLOT_DURATION_MS, targetTickNs } from '../params/consensusParams.ts';
 import { type PohEntry, sha256 } from '../poh/poh.ts';
 import { PohService } from '../poh/pohService.ts';
 import { nodeRpcHandlers } from '../rpc/nodeRpcHandlers.ts';
-import { RpcServer } from '../rpc/rpcServer.ts';
+import { type NodeHealth, RpcServer } from '../rpc/rpcServer.ts';
 import { BlockStore } from '../store/blockStore.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
@@ -17,6 +17,8 @@ import { RollupError } from '../utils/rollupError.ts';
 /** State root of the empty state, until execution (a later issue) computes real ones. */
 export const EMPTY_STATE_ROOT = sha256(new TextEncoder().encode('moltbook/state/empty/v1'));
 const NO_DA_COMMITMENT = new Uint8Array(48);
+/** /health turns 503 when no PoH tick arrived for this long: five slots. */
+const STALL_AFTER_MS = 5 * SLOT_DURATION_MS;
 
 export interface ValidatorNodeOpts {
   readonly dataDir: string;
@@ -67,6 +69,7 @@ export class ValidatorNode {
   #writes: Promise<void> = Promise.resolve();
   #tickHeight = 0;
   #failure: Error | null = null;
+  #lastTickAt = process.hrtime.bigint();
   rpcUrl = '';
 
   constructor(opts: ValidatorNodeOpts, deps: ValidatorNodeDeps) {
@@ -129,7 +132,9 @@ export class ValidatorNode {
       {
         metrics: this.#metrics,
         log: this.#deps.log,
+        health: () => this.#health(),
         handlers: nodeRpcHandlers({
+          health: () => this.#health(),
           store,
           genesis,
           genesisHash: toHex(gHash),
@@ -161,7 +166,21 @@ export class ValidatorNode {
     );
   }
 
+  /**
+   * Healthy while PoH ticks and slots are produced. Wall-clock time is used only here, for the
+   * operator's liveness probe; nothing that feeds state reads it.
+   */
+  #health(): NodeHealth {
+    if (this.#current === null)
+      return { ok: false, reason: 'block production halted (see the log)' };
+    const sinceTickMs = Number(process.hrtime.bigint() - this.#lastTickAt) / 1e6;
+    if (sinceTickMs > STALL_AFTER_MS)
+      return { ok: false, reason: `no PoH tick for ${Math.round(sinceTickMs)} ms` };
+    return { ok: true };
+  }
+
   #onTick(height: number, entry: PohEntry): void {
+    this.#lastTickAt = process.hrtime.bigint();
     const cur = this.#current;
     if (cur === null) return;
     this.#tickHeight = height;

@@ -2,7 +2,7 @@ import type { Genesis } from '../genesis/genesis.ts';
 import type { BlockStore } from '../store/blockStore.ts';
 import { type BlockJson, blockToJson } from './blockJson.ts';
 import { RpcError } from './rpcError.ts';
-import type { RpcHandler } from './rpcServer.ts';
+import type { NodeHealth, RpcHandler } from './rpcServer.ts';
 
 /** Largest slot range `getBlocks` answers in one call. */
 export const MAX_BLOCKS_RANGE = 500;
@@ -12,6 +12,7 @@ export interface NodeRpcDeps {
   readonly genesis: Genesis;
   readonly genesisHash: string;
   readonly identity: string;
+  readonly health: () => NodeHealth;
   readonly pohStatus: () => { tickHeight: number; hashesPerTick: number; ticksPerSlot: number };
 }
 
@@ -25,7 +26,11 @@ function slotParam(v: unknown, field: string): number {
 /** The read API of a validator (Solana-style method names). */
 export function nodeRpcHandlers(deps: NodeRpcDeps): Record<string, RpcHandler> {
   return {
-    getHealth: async () => 'ok',
+    getHealth: async () => {
+      const h = deps.health();
+      if (!h.ok) throw new RpcError(-32005, 'node.unhealthy', h.reason);
+      return 'ok';
+    },
     getIdentity: async () => ({ identity: deps.identity }),
     getGenesis: async () => ({ genesis: deps.genesis, genesisHash: deps.genesisHash }),
     getSlot: async () => deps.store.latestSlot(),

@@ -18,7 +18,11 @@ export interface RpcServerDeps {
   readonly handlers: Readonly<Record<string, RpcHandler>>;
   readonly metrics: NodeMetrics;
   readonly log: (line: string) => void;
+  /** Liveness for GET /health: 200 `ok` or 503 with the reason. Always ok when absent. */
+  readonly health?: () => NodeHealth;
 }
+
+export type NodeHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 interface RpcResponse {
   jsonrpc: '2.0';
@@ -85,7 +89,9 @@ export class RpcServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/health') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      const h = this.#deps.health?.() ?? { ok: true };
+      if (h.ok) res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      else res.writeHead(503, { 'content-type': 'text/plain' }).end(`unhealthy: ${h.reason}\n`);
       return;
     }
     if (req.method === 'GET' && path === '/metrics') {

@@ -118,6 +118,29 @@ describe('RpcServer: every malformed request gets a stable error, the server sta
     assert.equal((bad.json as { error: { code: number } }).error.code, -32600);
   });
 
+  it('answers /health with 503 and the reason when the node reports itself unhealthy', async () => {
+    let healthy = true;
+    const probe = new RpcServer(
+      { host: '127.0.0.1', port: 0 },
+      {
+        metrics,
+        log: () => {},
+        handlers: {},
+        health: () => (healthy ? { ok: true } : { ok: false, reason: 'no PoH tick for 2400 ms' }),
+      },
+    );
+    const probeUrl = await probe.listen();
+    try {
+      assert.equal((await fetch(`${probeUrl}/health`)).status, 200);
+      healthy = false;
+      const res = await fetch(`${probeUrl}/health`);
+      assert.equal(res.status, 503);
+      assert.equal(await res.text(), 'unhealthy: no PoH tick for 2400 ms\n');
+    } finally {
+      await probe.close();
+    }
+  });
+
   it('reports a taken port as PortInUseError with the flag to use', async () => {
     const port = Number(new URL(url).port);
     const clash = new RpcServer(
