@@ -40,22 +40,26 @@ describe('createRollupClient against a running validator', () => {
       await new Promise((r) => setTimeout(r, 20));
       slot = await client.getSlot();
     }
-    let start: Uint8Array | undefined;
-    for (let s = 0; s <= 3; s++) {
-      const b = await client.getVerifiedBlock({
-        slot: s,
-        genesis,
-        ...(start === undefined ? {} : { expectedPohStart: start }),
-      });
-      start = b.entries.at(-1)?.hash;
-    }
+    const chain = await client.getVerifiedChain({ from: 0, to: 3, genesis });
+    assert.deepEqual(
+      chain.map((b) => b.slot),
+      [0, 1, 2, 3],
+    );
     assert.deepEqual(await client.getBlocks({ from: 0, to: 3 }), [0, 1, 2, 3]);
     const poh = await client.getPohStatus();
     assert.equal(poh.hashesPerTick, 500);
   });
 
-  it('refuses a block that does not continue the expected PoH chain', async () => {
+  it('refuses a block that does not continue the expected PoH chain, parent, or shard', async () => {
     const client = createRollupClient({ url: node.rpcUrl });
+    await assert.rejects(
+      client.getVerifiedBlock({ slot: 1, genesis, expectedParentHash: new Uint8Array(32).fill(1) }),
+      /does not link to the expected parent/,
+    );
+    await assert.rejects(
+      client.getVerifiedBlock({ slot: 1, genesis: { ...genesis, shard: 7 } }),
+      /is of shard 0/,
+    );
     await assert.rejects(
       client.getVerifiedBlock({ slot: 1, genesis, expectedPohStart: new Uint8Array(32) }),
       VerificationError,

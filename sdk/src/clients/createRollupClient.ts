@@ -1,6 +1,7 @@
 import {
   type BlockJson,
   blockFromJson,
+  blockHash,
   type Genesis,
   genesisHash,
   importPublicKey,
@@ -39,15 +40,23 @@ export interface RollupClient {
   getGenesis(): Promise<{ genesis: Genesis; genesisHash: string }>;
   getPohStatus(): Promise<PohStatus>;
   /**
-   * Fetches `slot` and checks it as a light client would: well-formed, signed by a genesis
-   * validator, and a PoH sequence of exactly one slot that starts at `expectedPohStart` when
-   * given. Throws VerificationError otherwise.
+   * Fetches `slot` and checks it as a light client would: well-formed, of the genesis's shard,
+   * signed by a genesis validator, a PoH sequence of exactly one slot that starts at
+   * `expectedPohStart`, and linked to `expectedParentHash` (both when given; pass the previous
+   * block's last entry hash and block hash to verify a chain). Throws VerificationError otherwise.
    */
   getVerifiedBlock(params: {
     slot: number;
     genesis: Genesis;
     expectedPohStart?: Uint8Array;
+    expectedParentHash?: Uint8Array;
   }): Promise<SignedBlock>;
+  /**
+   * Fetches slots `from`..`to` and verifies each as getVerifiedBlock does, plus the links between
+   * them: every block starts where its predecessor's PoH ended and names its hash as parent. From
+   * slot 0 the chain is anchored at the genesis hash. The range must be gap-free (no skipped slot).
+   */
+  getVerifiedChain(params: { from: number; to: number; genesis: Genesis }): Promise<SignedBlock[]>;
 }
 
 function slotArg(name: string, v: unknown): number {
@@ -127,7 +136,24 @@ export function createRollupClient(config: RollupClientConfig): RollupClient {
       ),
     getGenesis: async () => request('getGenesis', []),
     getPohStatus: async () => request('getPohStatus', []),
-    async getVerifiedBlock({ slot, genesis, expectedPohStart }) {
+    async getVerifiedChain({ from, to, genesis }) {
+      if (slotArg('to', to) < slotArg('from', from))
+        throw new InvalidParameterError('to', 'a slot ≥ from');
+      const chain: SignedBlock[] = [];
+      for (let s = from; s <= to; s++) {
+        const prev = chain.at(-1);
+        const lastEntry = prev?.entries.at(-1);
+        const block = await client.getVerifiedBlock({
+          slot: s,
+          genesis,
+          ...(prev === undefined ? {} : { expectedParentHash: blockHash(prev) }),
+          ...(lastEntry === undefined ? {} : { expectedPohStart: lastEntry.hash }),
+        });
+        chain.push(block);
+      }
+      return chain;
+    },
+    async getVerifiedBlock({ slot, genesis, expectedPohStart, expectedParentHash }) {
       const json = await client.getBlock({ slot });
       if (json === null)
         throw new VerificationError(
@@ -144,6 +170,19 @@ export function createRollupClient(config: RollupClientConfig): RollupClient {
         throw new VerificationError(
           `block ${slot} is for slot ${block.slot}`,
           'the node served another slot',
+        );
+      if (block.shard !== genesis.shard)
+        throw new VerificationError(
+          `block ${slot} is of shard ${block.shard}`,
+          `the genesis is of shard ${genesis.shard}`,
+        );
+      if (
+        expectedParentHash !== undefined &&
+        Buffer.compare(Buffer.from(expectedParentHash), Buffer.from(block.parentHash)) !== 0
+      )
+        throw new VerificationError(
+          `block ${slot} does not link to the expected parent`,
+          'parentHash differs from the expected parent block hash',
         );
       const leaderHex = json.leader;
       if (
