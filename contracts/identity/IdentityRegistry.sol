@@ -24,7 +24,7 @@ import {IdentityMessages} from "./IdentityMessages.sol";
 ///      the owner's slot (identity id and stake) and the device's. What no later call reads on
 ///      chain (device id hash, firmware, ZK commitment, creation time) is only in
 ///      `IdentityRegistered`. The gateway address shares a slot with the id counter and the stake
-///      total.
+///      total. Packed slots are written whole (one SSTORE, not one read-modify-write per field).
 contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityRegistry {
     using SafeERC20 for IERC20;
 
@@ -58,6 +58,19 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     uint256 private constant PARITY_SHIFT = 5;
     uint256 private constant HARDWARE_TYPE_SHIFT = 6;
     uint256 private constant MAX_HARDWARE_TYPE = 3;
+
+    /// @dev `IdentityRecord`'s fields in its slot (owner in bits 0-159), for whole-slot access.
+    uint256 private constant COUNTER_SHIFT = 160;
+    uint256 private constant MANUFACTURER_SHIFT = 224;
+    uint256 private constant STATUS_SHIFT = 240;
+    uint256 private constant INFO_SHIFT = 248;
+
+    /// @dev The totals slot: `_gateway` (bits 0-159), `_identityCount` (160-191), `_totalStake` (192-255).
+    uint256 private constant TOTALS_COUNT_SHIFT = 160;
+    uint256 private constant TOTALS_STAKE_SHIFT = 192;
+
+    /// @dev `SignerRecord.status` in its slot (identity id in bits 0-31).
+    uint256 private constant SIGNER_STATUS_SHIFT = 32;
 
     IERC20 private immutable _TOKEN;
     IManufacturerRegistry private immutable _MANUFACTURERS;
@@ -114,20 +127,17 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
             revert IdentityRegistry__InvalidHardwareType(n.hardwareType);
         }
 
-        identityId = uint256(_identityCount) + 1;
         uint64 stake = SafeCast.toUint64(n.stake); // <= $MOLT's cap, far below 2^64
-        _identityCount = SafeCast.toUint32(identityId);
-        _totalStake += stake;
-        _identities[identityId] = IdentityRecord({
-            owner: n.owner,
-            counter: n.counter,
-            manufacturerId: SafeCast.toUint16(n.manufacturerId),
-            status: IdentityStatus.Active,
-            info: uint8(((uint256(n.cardKeyY) & 1) << PARITY_SHIFT) | (hardwareType << HARDWARE_TYPE_SHIFT))
-        });
+        identityId = _countRegistration(stake);
+        _writeRecord(
+            _identities[identityId],
+            n.owner,
+            n.counter,
+            SafeCast.toUint16(n.manufacturerId),
+            ((uint256(n.cardKeyY) & 1) << PARITY_SHIFT) | (hardwareType << HARDWARE_TYPE_SHIFT)
+        );
         _cardKeyX[identityId] = n.cardKeyX;
-        o.identityId = uint64(identityId); // <= _identityCount, a uint32
-        o.stake = stake;
+        _writeOwner(o, identityId, stake);
         _identityByDevice[n.deviceIdHash] = identityId;
         _emitRegistered(identityId, n);
 
@@ -139,26 +149,30 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     /// @inheritdoc IIdentityRegistry
     function authorizeSigner(uint256 identityId, bytes32 signerKey, uint64 counter) external onlyGateway {
         IdentityRecord storage r = _identities[identityId];
-        _requireActive(identityId, r.status);
-        _advanceCounter(identityId, r, counter);
+        uint256 raw = _load(r);
+        _requireActive(identityId, _statusOf(raw));
+        _checkCounter(identityId, raw, counter);
         SignerRecord storage s = _signers[signerKey];
         if (s.status != SignerStatus.None) revert IdentityRegistry__SignerKeyUsed(signerKey, s.identityId);
-        uint256 info = r.info;
-        if ((info & SIGNER_COUNT_MASK) >= MoltConstants.IDENTITY_MAX_SIGNER_KEYS) {
+        if (((raw >> INFO_SHIFT) & SIGNER_COUNT_MASK) >= MoltConstants.IDENTITY_MAX_SIGNER_KEYS) {
             revert IdentityRegistry__TooManySigners(identityId, MoltConstants.IDENTITY_MAX_SIGNER_KEYS);
         }
-        r.info = uint8(info + 1); // count + 1 <= IDENTITY_MAX_SIGNER_KEYS = 16 < 32: stays in bits 0-4
-        s.identityId = uint32(identityId); // identityId <= _identityCount, a uint32
-        s.status = SignerStatus.Active;
+        // count + 1 <= IDENTITY_MAX_SIGNER_KEYS = 16 < 32: stays in info's bits 0-4
+        _store(r, _withCounter(raw, counter) + (1 << INFO_SHIFT));
+        // identityId <= _identityCount, a uint32
+        _storeSigner(s, uint256(uint32(identityId)) | (uint256(uint8(SignerStatus.Active)) << SIGNER_STATUS_SHIFT));
         emit SignerAuthorized(identityId, signerKey, counter);
     }
 
     /// @inheritdoc IIdentityRegistry
     function revokeSigner(uint256 identityId, bytes32 signerKey, uint64 counter) external onlyGateway {
         IdentityRecord storage r = _identities[identityId];
-        _requireNotRetired(identityId, r.status);
-        _advanceCounter(identityId, r, counter);
-        _revoke(identityId, r, signerKey);
+        uint256 raw = _load(r);
+        _requireNotRetired(identityId, _statusOf(raw));
+        _checkCounter(identityId, raw, counter);
+        _revokeKey(identityId, signerKey);
+        // The signer count (info's bits 0-4) is at least 1: the key was active: no borrow.
+        _store(r, _withCounter(raw, counter) - (1 << INFO_SHIFT));
         emit SignerRevoked(identityId, signerKey, counter, false);
     }
 
@@ -166,19 +180,25 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     function revokeSignerByOwner(uint256 identityId, bytes32 signerKey) external onlyGateway {
         IdentityRecord storage r = _identities[identityId];
         _requireNotRetired(identityId, r.status);
-        _revoke(identityId, r, signerKey);
+        _revokeKey(identityId, signerKey);
+        --r.info; // the signer count (bits 0-4) is at least 1: this key was active
         emit SignerRevoked(identityId, signerKey, r.counter, true);
     }
 
     /// @inheritdoc IIdentityRegistry
     function freeze(uint256 identityId, uint64 counter, address reporter) external onlyGateway {
         IdentityRecord storage r = _identities[identityId];
-        _requireActive(identityId, r.status);
+        uint256 raw = _load(r);
+        _requireActive(identityId, _statusOf(raw));
         // Evidence may be older than what was seen: the counter only ever rises.
-        if (counter > r.counter) r.counter = counter;
-        r.status = IdentityStatus.Frozen;
-        emit IdentityFrozen(identityId, reporter, r.counter);
-        _MANUFACTURERS.noteFreeze(r.manufacturerId);
+        uint64 last = uint64(raw >> COUNTER_SHIFT);
+        if (counter > last) {
+            raw = _withCounter(raw, counter);
+            last = counter;
+        }
+        _store(r, (raw & ~(uint256(0xff) << STATUS_SHIFT)) | (uint256(uint8(IdentityStatus.Frozen)) << STATUS_SHIFT));
+        emit IdentityFrozen(identityId, reporter, last);
+        _MANUFACTURERS.noteFreeze(uint16(raw >> MANUFACTURER_SHIFT));
     }
 
     // ------------------------------------------------------------------ governance
@@ -348,19 +368,94 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
         if (status == IdentityStatus.Retired) revert IdentityRegistry__IdentityRetired(identityId);
     }
 
-    /// @dev §5.4: a card-signed operation must carry a counter above every counter seen on chain.
-    function _advanceCounter(uint256 identityId, IdentityRecord storage r, uint64 counter) private {
-        uint64 last = r.counter;
-        if (counter <= last) revert IdentityRegistry__StaleCounter(identityId, counter, last);
-        r.counter = counter;
+    /// @dev Adds one identity and `stake` to the totals slot (gateway ‖ identity count ‖ total
+    ///      stake) with one SSTORE; returns the new identity's id.
+    function _countRegistration(uint64 stake) private returns (uint256 identityId) {
+        uint256 totals;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            totals := sload(_gateway.slot)
+        }
+        identityId = uint256(uint32(totals >> TOTALS_COUNT_SHIFT)) + 1;
+        uint256 stakeTotal = (totals >> TOTALS_STAKE_SHIFT) + stake;
+        totals = uint256(uint160(totals)) | (uint256(SafeCast.toUint32(identityId)) << TOTALS_COUNT_SHIFT)
+            | (uint256(SafeCast.toUint64(stakeTotal)) << TOTALS_STAKE_SHIFT);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(_gateway.slot, totals)
+        }
     }
 
-    function _revoke(uint256 identityId, IdentityRecord storage r, bytes32 signerKey) private {
+    /// @dev §5.4: a card-signed operation must carry a counter above every counter seen on chain
+    ///      (`raw` is the record's slot); the caller then stores it with `_withCounter`.
+    function _checkCounter(uint256 identityId, uint256 raw, uint64 counter) private pure {
+        uint64 last = uint64(raw >> COUNTER_SHIFT);
+        if (counter <= last) revert IdentityRegistry__StaleCounter(identityId, counter, last);
+    }
+
+    /// @dev `raw` (a record's slot) with its counter replaced by `counter`.
+    function _withCounter(uint256 raw, uint64 counter) private pure returns (uint256) {
+        return (raw & ~(uint256(type(uint64).max) << COUNTER_SHIFT)) | (uint256(counter) << COUNTER_SHIFT);
+    }
+
+    function _statusOf(uint256 raw) private pure returns (IdentityStatus) {
+        return IdentityStatus(uint8(raw >> STATUS_SHIFT));
+    }
+
+    /// @dev A record's whole slot, read once (the layout is the struct's: see `_writeRecord`).
+    function _load(IdentityRecord storage r) private view returns (uint256 raw) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            raw := sload(r.slot)
+        }
+    }
+
+    /// @dev Writes a record's whole slot at once (one SSTORE instead of one per field).
+    function _store(IdentityRecord storage r, uint256 raw) private {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(r.slot, raw)
+        }
+    }
+
+    /// @dev Writes a signer record's slot at once: identity id (bits 0-31), status (32-39).
+    function _storeSigner(SignerRecord storage s, uint256 raw) private {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(s.slot, raw)
+        }
+    }
+
+    /// @dev Writes a new `IdentityRecord` (status Active) with one SSTORE; the field order is the
+    ///      struct's: owner (bits 0-159), counter (160-223), manufacturer (224-239), status
+    ///      (240-247), info (248-255).
+    function _writeRecord(IdentityRecord storage r, address owner, uint64 counter, uint16 manufacturerId, uint256 info)
+        private
+    {
+        uint256 packed = uint256(uint160(owner)) | (uint256(counter) << COUNTER_SHIFT)
+            | (uint256(manufacturerId) << MANUFACTURER_SHIFT) | (uint256(uint8(IdentityStatus.Active)) << STATUS_SHIFT)
+            | (info << INFO_SHIFT);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(r.slot, packed)
+        }
+    }
+
+    /// @dev Writes an `OwnerRecord` with one SSTORE: identity id (bits 0-63), stake (64-127).
+    function _writeOwner(OwnerRecord storage o, uint256 identityId, uint64 stake) private {
+        uint256 packed = uint256(uint64(identityId)) | (uint256(stake) << 64); // id <= _identityCount, a uint32
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(o.slot, packed)
+        }
+    }
+
+    /// @dev Marks an active key of `identityId` revoked; the caller decrements the signer count.
+    function _revokeKey(uint256 identityId, bytes32 signerKey) private {
         SignerRecord storage s = _signers[signerKey];
         if (s.status != SignerStatus.Active || s.identityId != identityId) {
             revert IdentityRegistry__SignerNotActive(identityId, signerKey);
         }
         s.status = SignerStatus.Revoked;
-        --r.info; // the signer count (bits 0-4) is at least 1: this key is active
     }
 }
