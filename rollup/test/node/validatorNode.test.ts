@@ -78,7 +78,11 @@ describe('ValidatorNode (single-validator shard)', () => {
     await waitForSlot(second.rpcUrl, before + 3);
     assertValidChain(await fetchChain(second.rpcUrl, before + 3));
     assert.ok(logs.some((l) => l.startsWith('resuming after slot')));
-    assert.equal((await fetch(`${second.rpcUrl}/health`)).status, 200, 'a producing node is healthy');
+    assert.equal(
+      (await fetch(`${second.rpcUrl}/health`)).status,
+      200,
+      'a producing node is healthy',
+    );
     const metrics = await (await fetch(`${second.rpcUrl}/metrics`)).text();
     assert.match(metrics, /moltbook_poh_tick_height\{shard="0"\} \d+/);
     assert.match(metrics, /moltbook_node_blocks_produced_total\{shard="0"\} [1-9]/);
