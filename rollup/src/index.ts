@@ -51,12 +51,8 @@ export {
 export { Mempool } from './mempool/mempool.ts';
 export { createNodeMetrics, type NodeMetrics } from './metrics/nodeMetrics.ts';
 export { loadOrCreateDevNet } from './node/devNet.ts';
-export {
-  EMPTY_STATE_ROOT,
-  NodeError,
-  ValidatorNode,
-  type ValidatorNodeOpts,
-} from './node/validatorNode.ts';
+export { type Bank, Forks, type VoteDecision } from './node/forks.ts';
+export { NodeError, ValidatorNode, type ValidatorNodeOpts } from './node/validatorNode.ts';
 export { createP2pNode, setGossipValidator, shardTopic } from './p2p/createP2pNode.ts';
 export * as consensusParams from './params/consensusParams.ts';
 export { Poh, type PohEntry } from './poh/poh.ts';
@@ -65,6 +61,7 @@ export { PohVerifierPool } from './poh/pohVerifierPool.ts';
 export { type PohRules, type PohVerdict, verifyEntries } from './poh/verifyEntries.ts';
 export { type BlockJson, blockFromJson, blockToJson } from './rpc/blockJson.ts';
 export { PortInUseError, RpcError } from './rpc/rpcError.ts';
+export { ChainStore } from './store/chainStore.ts';
 export { signTransaction } from './tx/signTransaction.ts';
 export type { SignedTransaction, TxPayload, UnsignedTransaction } from './tx/transaction.ts';
 export { decodeTransaction, encodeTransaction, txId } from './tx/txCodec.ts';

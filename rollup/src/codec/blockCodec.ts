@@ -6,7 +6,7 @@ import { ByteWriter } from './byteWriter.ts';
 import { CodecError } from './codecError.ts';
 
 /** Encoding version byte; bump on any change of the layout below. */
-const BLOCK_VERSION = 1;
+const BLOCK_VERSION = 2;
 /** Bounds a decoder enforces before allocating (a hostile peer chooses the counts). */
 export const BLOCK_LIMITS = {
   maxEntries: 1 << 16,
@@ -32,6 +32,8 @@ function writeBody(w: ByteWriter, b: Block): void {
   }
   w.u32(b.transactions.length);
   for (const t of b.transactions) w.bytes(t);
+  w.u32(b.entryTxCounts.length);
+  for (const n of b.entryTxCounts) w.u32(n);
   w.u32(b.votes.length);
   for (const v of b.votes) w.bytes(v);
   w.fixed(b.stateRoot, 32).fixed(b.daCommitment, 48);
@@ -76,6 +78,8 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
   const transactions: Uint8Array[] = [];
   for (let n = r.count(BLOCK_LIMITS.maxTransactions); n > 0; n--)
     transactions.push(r.bytes(BLOCK_LIMITS.maxItemBytes));
+  const entryTxCounts: number[] = [];
+  for (let n = r.count(BLOCK_LIMITS.maxEntries); n > 0; n--) entryTxCounts.push(r.u32());
   const votes: Uint8Array[] = [];
   for (let n = r.count(BLOCK_LIMITS.maxVotes); n > 0; n--)
     votes.push(r.bytes(BLOCK_LIMITS.maxItemBytes));
@@ -83,7 +87,7 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
   const daCommitment = r.fixed(48);
   const signature = r.fixed(64);
   r.end();
-  if (parentSlot >= slot && !(slot === 0 && parentSlot === 0)) {
+  if (parentSlot >= slot) {
     throw new CodecError('codec.parent_slot', `parent slot ${parentSlot} not below slot ${slot}`);
   }
   return {
@@ -96,9 +100,23 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
     tickHeight,
     entries,
     transactions,
+    entryTxCounts,
     votes,
     stateRoot,
     daCommitment,
     signature,
   };
+}
+
+const BATCH_DOMAIN = new TextEncoder().encode('moltbook/tx-batch/v1');
+
+/**
+ * The PoH mixin of a transaction batch (§7.2 "mixes in the hash of a transaction batch"):
+ * SHA-256(domain ‖ SHA-256(tx₁) ‖ … ‖ SHA-256(txₙ)).
+ */
+export function batchHash(txs: readonly Uint8Array[]): Uint8Array {
+  const buf = new Uint8Array(BATCH_DOMAIN.length + 32 * txs.length);
+  buf.set(BATCH_DOMAIN);
+  for (const [i, t] of txs.entries()) buf.set(sha256(t), BATCH_DOMAIN.length + 32 * i);
+  return sha256(buf);
 }

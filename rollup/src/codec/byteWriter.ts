@@ -44,6 +44,14 @@ export class ByteWriter {
     return this;
   }
 
+  /** u64 from a bigint in [0, 2^64) (balances, amounts). */
+  u64n(v: bigint): this {
+    if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new RangeError(`u64 out of range: ${v}`);
+    const at = this.#reserve(8);
+    this.#view.setBigUint64(at, v);
+    return this;
+  }
+
   /** Fixed-length bytes; the reader must know the length. */
   fixed(bytes: Uint8Array, length: number): this {
     if (bytes.length !== length)

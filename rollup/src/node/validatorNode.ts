@@ -1,24 +1,84 @@
 import { mkdirSync } from 'node:fs';
-import { blockHash } from '../codec/blockCodec.ts';
+import { availableParallelism } from 'node:os';
+import { blockHash, decodeBlock, encodeBlock } from '../codec/blockCodec.ts';
+import { CodecError } from '../codec/codecError.ts';
+import { ConsensusError } from '../consensus/consensusError.ts';
+import {
+  detectDuplicateBlock,
+  detectVoteLockoutViolation,
+  type Evidence,
+  encodeEvidence,
+} from '../consensus/equivocation.ts';
+import {
+  type LeaderSchedule,
+  leaderSchedule,
+  leaderScheduleSeed,
+} from '../consensus/leaderSchedule.ts';
+import { Tower } from '../consensus/tower.ts';
+import { signTower, verifyTower } from '../consensus/towerCodec.ts';
+import {
+  decodeVote,
+  encodeVote,
+  makeVote,
+  type SignedVote,
+  signVote,
+  verifyVoteSignature,
+  voteSlot,
+} from '../consensus/vote.ts';
 import type { Ed25519KeyPair } from '../crypto/ed25519.ts';
-import { signBlock } from '../crypto/signBlock.ts';
+import { importPublicKey } from '../crypto/ed25519.ts';
+import { verifyBlockSignature } from '../crypto/signBlock.ts';
+import { TransferState } from '../execution/transferState.ts';
+import { transferStateMachine } from '../execution/transferStateMachine.ts';
 import { type Genesis, genesisHash } from '../genesis/genesis.ts';
+import { Mempool } from '../mempool/mempool.ts';
 import { createNodeMetrics, type NodeMetrics } from '../metrics/nodeMetrics.ts';
+import { registerBlockSync, requestBlocks } from '../p2p/blockSync.ts';
+import { MAX_SYNC_BLOCKS } from '../p2p/blockSyncCodec.ts';
+import {
+  createP2pNode,
+  type GossipVerdict,
+  libp2pKeyFromEd25519,
+  type P2pNode,
+  setGossipValidator,
+  shardTopic,
+} from '../p2p/createP2pNode.ts';
 import { SLOT_DURATION_MS, targetTickNs } from '../params/consensusParams.ts';
-import { type PohEntry, sha256 } from '../poh/poh.ts';
+import { NUM_CONSECUTIVE_LEADER_SLOTS } from '../params/towerParams.ts';
+import { MIN_BASE_FEE, SLOT_GAS_LIMIT, senderGasCap } from '../params/txParams.ts';
+import type { PohEntry } from '../poh/poh.ts';
 import { PohService } from '../poh/pohService.ts';
-import { nodeRpcHandlers } from '../rpc/nodeRpcHandlers.ts';
+import { PohVerifierPool } from '../poh/pohVerifierPool.ts';
+import {
+  type AccountJson,
+  type Commitment,
+  type NodeRpcView,
+  nodeRpcHandlers,
+  type SubmitResult,
+} from '../rpc/nodeRpcHandlers.ts';
 import { type NodeHealth, RpcServer } from '../rpc/rpcServer.ts';
-import { BlockStore } from '../store/blockStore.ts';
+import { ChainStore, STORE_VERSION } from '../store/chainStore.ts';
+import { SignerKeyCache } from '../tx/signerKeyCache.ts';
+import { validateTransaction } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
 import { RollupError } from '../utils/rollupError.ts';
+import { BlockBuilder } from './blockBuilder.ts';
+import { type Bank, Forks } from './forks.ts';
+import { type ExecDeps, replayBlock } from './replay.ts';
 
-/** State root of the empty state, until execution (a later issue) computes real ones. */
-export const EMPTY_STATE_ROOT = sha256(new TextEncoder().encode('moltbook/state/empty/v1'));
-const NO_DA_COMMITMENT = new Uint8Array(48);
 /** /health turns 503 when no PoH tick arrived for this long: five slots. */
 const STALL_AFTER_MS = 5 * SLOT_DURATION_MS;
+/** Orphan blocks (parent unknown) kept while their ancestors are fetched. */
+const MAX_ORPHANS = 8_192;
+/** Most ancestors fetched for one missing parent (≈ 55 min of slots); deeper gaps restart sync. */
+const MAX_SYNC_DEPTH = 8_192;
+/** Votes a leader puts into one block (§7.3 attestations). */
+const MAX_VOTES_PER_BLOCK = 256;
+/** Transactions a leader takes from the mempool per PoH record (one entry). */
+const TXS_PER_BATCH = 256;
+/** Invalid block hashes remembered so a peer cannot make us replay the same bad block twice. */
+const MAX_INVALID_REMEMBERED = 4_096;
 
 export interface ValidatorNodeOpts {
   readonly dataDir: string;
@@ -26,16 +86,24 @@ export interface ValidatorNodeOpts {
   readonly host: string;
   /** 0 picks a free port. */
   readonly rpcPort: number;
+  /** libp2p TCP port; 0 picks a free one. */
+  readonly p2pPort?: number;
+  /** Multiaddrs of other validators, dialed at start and retried until connected. */
+  readonly peers?: readonly string[];
   /** Tick pacing; defaults to 400 ms slots over the genesis ticksPerSlot. 0n = as fast as PoH hashes. */
   readonly targetTickNs?: bigint;
+  /** PoH verification threads (default: cores − 1, at least 1). */
+  readonly verifierThreads?: number;
 }
 
 export interface ValidatorNodeDeps {
   readonly key: Ed25519KeyPair;
   readonly log: (line: string) => void;
   readonly metrics?: NodeMetrics;
-  /** Called after every block this node stores. */
-  readonly onBlock?: (block: SignedBlock) => void;
+  /** Called after every block this node adds to its fork tree (replayed or produced). */
+  readonly onBlock?: (block: SignedBlock, produced: boolean) => void;
+  /** Called when this node's tower roots (finalizes) a slot. */
+  readonly onRoot?: (slot: number) => void;
 }
 
 /** The node cannot start as configured; `code` is `node.<reason>`. */
@@ -43,211 +111,881 @@ export class NodeError extends RollupError {
   override readonly name = 'NodeError';
 }
 
-interface SlotInProgress {
-  slot: number;
-  parentSlot: number;
-  parentHash: Uint8Array;
-  pohStart: Uint8Array;
-  entries: PohEntry[];
-  ticks: number;
-  startedAt: bigint;
+function errorCode(err: unknown): string | null {
+  return err instanceof CodecError || err instanceof ConsensusError ? err.code : null;
 }
 
 /**
- * The composition root of one shard validator: store, PoH service, slot production and RPC,
- * wired explicitly. The foundation runs a single-validator shard; leader rotation, votes and
- * Tower BFT come with the consensus issue on top of the same block format and store.
+ * The composition root of one shard validator (issue 4): store, PoH service, fork tree with Tower
+ * BFT, leader slots, libp2p gossip and block sync, mempool and RPC, wired explicitly. Everything
+ * that changes the fork tree runs on one serial queue; PoH ticks drive leader slots.
  */
-export class ValidatorNode {
+export class ValidatorNode implements NodeRpcView {
   readonly #opts: ValidatorNodeOpts;
   readonly #deps: ValidatorNodeDeps;
   readonly #metrics: NodeMetrics;
-  #store: BlockStore | null = null;
+  readonly genesis: Genesis;
+  readonly genesisHash: string;
+  readonly identity: string;
+  readonly #genesisHashBytes: Uint8Array;
+  readonly #stakes: Map<string, bigint>;
+  readonly #schedules = new Map<number, LeaderSchedule>();
+  readonly #keys = new SignerKeyCache();
+  readonly #exec: ExecDeps;
+  readonly #mempool = new Mempool();
+  #store: ChainStore | null = null;
+  #forks: Forks | null = null;
   #poh: PohService | null = null;
+  #verifier: PohVerifierPool | null = null;
   #rpc: RpcServer | null = null;
-  #current: SlotInProgress | null = null;
-  #writes: Promise<void> = Promise.resolve();
-  #tickHeight = 0;
+  #p2p: P2pNode | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  #stopping = false;
   #failure: Error | null = null;
+  /** PoH entries since the last reset: the entries of the next block this node produces. */
+  #entries: PohEntry[] = [];
+  #resetBank: Bank | null = null;
+  #tickHeight = 0;
   #lastTickAt = process.hrtime.bigint();
+  #builder: BlockBuilder | null = null;
+  #producedSlot = 0;
+  #highestSeenSlot = 0;
+  /** First block seen per unrooted slot (equivocation detection). */
+  readonly #bySlot = new Map<number, SignedBlock>();
+  readonly #seen = new Set<string>();
+  readonly #invalid = new Set<string>();
+  readonly #orphans = new Map<string, SignedBlock[]>();
+  #orphanCount = 0;
+  readonly #syncing = new Set<string>();
+  readonly #voteInbox: Uint8Array[] = [];
+  readonly #evidence: Evidence[] = [];
+  readonly #evidenceKeys = new Set<string>();
+  readonly #addedAt = new Map<number, bigint>();
   rpcUrl = '';
+  p2pAddrs: string[] = [];
 
   constructor(opts: ValidatorNodeOpts, deps: ValidatorNodeDeps) {
     this.#opts = opts;
     this.#deps = deps;
+    this.genesis = opts.genesis;
+    this.#genesisHashBytes = genesisHash(opts.genesis);
+    this.genesisHash = toHex(this.#genesisHashBytes);
+    this.identity = toHex(deps.key.publicKey);
+    this.#stakes = new Map(opts.genesis.validators.map((v) => [v.pubkey, BigInt(v.stake)]));
     this.#metrics = deps.metrics ?? createNodeMetrics({ shard: String(opts.genesis.shard) });
+    this.#exec = {
+      genesis: opts.genesis,
+      keys: this.#keys,
+      sm: transferStateMachine,
+      ctx: { baseFee: MIN_BASE_FEE },
+    };
   }
 
   get metrics(): NodeMetrics {
     return this.#metrics;
   }
 
+  get #f(): Forks {
+    if (this.#forks === null) throw new NodeError('node.not_started', 'node is not running');
+    return this.#forks;
+  }
+
   async start(): Promise<void> {
     const { genesis } = this.#opts;
-    const me = toHex(this.#deps.key.publicKey);
-    if (!genesis.validators.some((v) => v.pubkey === me)) {
+    if (!this.#stakes.has(this.identity)) {
       throw new NodeError(
         'node.not_a_validator',
-        `validator key ${me.slice(0, 16)}… is not in the genesis validator set`,
-      );
-    }
-    if (genesis.validators.length !== 1) {
-      throw new NodeError(
-        'node.multi_validator_unsupported',
-        'this node runs single-validator shards; multi-validator shards need the Tower BFT consensus layer',
+        `validator key ${this.identity.slice(0, 16)}… is not in the genesis validator set`,
       );
     }
     mkdirSync(this.#opts.dataDir, { recursive: true });
-    const store = await BlockStore.open(`${this.#opts.dataDir}/blocks`);
+    const store = await ChainStore.open(`${this.#opts.dataDir}/chain`);
     this.#store = store;
-    const gHash = genesisHash(genesis);
-    const bound = await store.bindGenesis(gHash);
-    if (toHex(bound) !== toHex(gHash)) {
-      await store.close();
-      this.#store = null;
-      throw new NodeError(
-        'node.genesis_mismatch',
-        `${this.#opts.dataDir} holds the chain of genesis ${toHex(bound).slice(0, 16)}…, not ${toHex(gHash).slice(0, 16)}…; use another data directory`,
-      );
+    try {
+      const bound = await store.bind(this.#genesisHashBytes);
+      if (toHex(bound.genesis) !== this.genesisHash)
+        throw new NodeError(
+          'node.genesis_mismatch',
+          `${this.#opts.dataDir} holds the chain of genesis ${toHex(bound.genesis).slice(0, 16)}…, not ${this.genesisHash.slice(0, 16)}…; use another data directory`,
+        );
+      if (bound.version !== STORE_VERSION)
+        throw new NodeError(
+          'node.store_version',
+          `${this.#opts.dataDir} holds a store of layout ${bound.version}, this node uses ${STORE_VERSION}; start over with a fresh data directory (npm start -- --reset)`,
+        );
+      this.#forks = await this.#restore(store);
+      this.#verifier = new PohVerifierPool({
+        threads: this.#opts.verifierThreads ?? Math.max(1, availableParallelism() - 1),
+      });
+      await this.#startRpc();
+      await this.#startP2p();
+    } catch (err) {
+      await this.#closeAll();
+      throw err;
     }
-    const latest = await store.latestSlot();
-    const last = latest === null ? null : await store.get(latest);
-    const lastEntry = last?.entries.at(-1);
-    const pohStart = last === null || lastEntry === undefined ? gHash : lastEntry.hash;
-    this.#tickHeight = last?.tickHeight ?? 0;
-    this.#current = {
-      slot: last === null ? 0 : last.slot + 1,
-      parentSlot: last?.slot ?? 0,
-      parentHash: last === null ? new Uint8Array(32) : blockHash(last),
-      pohStart,
-      entries: [],
-      ticks: 0,
-      startedAt: process.hrtime.bigint(),
-    };
-    if (last !== null)
-      this.#deps.log(`resuming after slot ${last.slot} (tick height ${last.tickHeight})`);
+    const best = this.#f.best();
+    this.#resetBank = best;
+    this.#tickHeight = best.tickHeight;
+    this.#poh = new PohService(
+      {
+        startHash: best.lastHash,
+        tickHeight: best.tickHeight,
+        hashesPerTick: genesis.hashesPerTick,
+        targetTickNs: this.#opts.targetTickNs ?? targetTickNs(genesis.ticksPerSlot),
+      },
+      {
+        onTick: (height, entry) => this.#onTick(height, entry),
+        onRecord: (_height, entry) => this.#entries.push(entry),
+      },
+    );
+  }
 
+  // ── restart ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Rebuilds the fork tree from the store (issue 4 §8): re-executes every stored block in slot
+   * order (their PoH and signatures were verified before they were stored), drops the banks below
+   * the root as it passes them, then restores the tower and the latest votes.
+   */
+  async #restore(store: ChainStore): Promise<Forks> {
+    const gen: Bank = {
+      slot: 0,
+      hash: this.#genesisHashBytes,
+      hashHex: this.genesisHash,
+      parentSlot: 0,
+      lastHash: this.#genesisHashBytes,
+      tickHeight: 0,
+      block: null,
+      state: TransferState.genesis(
+        this.genesis.accounts.map((a) => ({
+          key: Buffer.from(a.pubkey, 'hex'),
+          balance: BigInt(a.balance),
+        })),
+      ),
+    };
+    const root = await store.root();
+    const byHash = new Map<string, Bank>([[gen.hashHex, gen]]);
+    let rootBank = gen;
+    const above: Bank[] = [];
+    let replayed = 0;
+    for await (const { hash, block } of store.blocksFrom(1)) {
+      const parent = byHash.get(toHex(block.parentHash));
+      if (parent === undefined) continue; // a fork whose base was pruned
+      const r = await replayBlock(block, hash, parent, {
+        ...this.#exec,
+        verifier: null,
+        trustPoh: true,
+      });
+      if (r.kind !== 'valid') {
+        this.#deps.log(
+          `restore: stored block at slot ${block.slot} no longer replays (${r.code}); dropped`,
+        );
+        continue;
+      }
+      replayed += 1;
+      byHash.set(r.bank.hashHex, r.bank);
+      if (root !== null && block.slot <= root.slot) {
+        byHash.delete(parent.hashHex); // the canonical chain below the root has one child per bank
+        if (block.slot === root.slot) rootBank = r.bank;
+      } else above.push(r.bank);
+    }
+    let tower = Tower.empty(this.#deps.key.publicKey);
+    const saved = await store.loadTower();
+    if (saved !== null) {
+      const v = verifyTower(saved, this.#deps.key.publicKey);
+      if (v.kind !== 'valid')
+        throw new NodeError(
+          'node.tower_invalid',
+          `the saved tower does not verify (${v.kind}); refusing to vote from a tower that might break lockouts`,
+        );
+      tower = v.tower;
+    }
+    const forks = new Forks({ root: rootBank, stakes: this.#stakes, tower });
+    for (const b of above)
+      if (forks.bank(b.parentSlot) !== undefined && b.slot > rootBank.slot) forks.add(b);
+    for (const bytes of await store.latestVotes()) {
+      try {
+        const v = decodeVote(bytes);
+        if (verifyVoteSignature(v)) forks.addVote(v);
+      } catch {
+        // A vote that no longer decodes is simply not counted.
+      }
+    }
+    this.#producedSlot = (await store.producedSlot()) ?? 0;
+    for (const b of forks.banks()) {
+      this.#seen.add(b.hashHex);
+      if (b.block !== null) this.#bySlot.set(b.slot, b.block);
+    }
+    if (replayed > 0)
+      this.#deps.log(
+        `restored ${replayed} block(s): root ${forks.root.slot}, best ${forks.best().slot}, last vote ${tower.lastVotedSlot ?? '-'}`,
+      );
+    return forks;
+  }
+
+  // ── leader schedule ────────────────────────────────────────────────────────────────────────
+
+  /** Leader of `slot` (§7.4): stake-weighted, 4 slots per leader, per epoch; cached per epoch. */
+  leaderOf(slot: number): string {
+    const epoch = Math.floor(slot / this.genesis.slotsPerEpoch);
+    let s = this.#schedules.get(epoch);
+    if (s === undefined) {
+      s = leaderSchedule({
+        epoch,
+        slotsPerEpoch: this.genesis.slotsPerEpoch,
+        validators: this.genesis.validators.map((v) => ({
+          pubkey: v.pubkey,
+          stake: BigInt(v.stake),
+        })),
+        seed: leaderScheduleSeed(this.#genesisHashBytes, epoch),
+      });
+      this.#schedules.set(epoch, s);
+      for (const e of this.#schedules.keys()) if (e < epoch - 1) this.#schedules.delete(e);
+    }
+    return s.leaderAt(slot);
+  }
+
+  // ── PoH ticks and leader slots ─────────────────────────────────────────────────────────────
+
+  #onTick(height: number, entry: PohEntry): void {
+    this.#lastTickAt = process.hrtime.bigint();
+    this.#tickHeight = height;
+    this.#metrics.pohTickHeight.set(height);
+    this.#metrics.pohHashes.inc(entry.numHashes);
+    this.#entries.push(entry);
+    if (this.#stopping || this.#failure !== null) return;
+    const t = this.genesis.ticksPerSlot;
+    const b = this.#builder;
+    if (b !== null) {
+      if (height >= b.slot * t) this.#finishBlock(b);
+      else this.#fillBatch(b);
+      if (this.#builder !== null) return;
+    }
+    if (height % t === 0) this.#maybeStartSlot(height / t + 1);
+  }
+
+  /** At the start of `slot`: build it when this node leads it and is caught up with the cluster. */
+  #maybeStartSlot(slot: number): void {
+    const parent = this.#resetBank;
+    if (parent === null || this.leaderOf(slot) !== this.identity) return;
+    if (slot <= this.#producedSlot || slot <= parent.slot) return;
+    // Behind the cluster (restarting or partitioned away): catch up before leading.
+    if (this.#highestSeenSlot > slot + NUM_CONSECUTIVE_LEADER_SLOTS) return;
+    this.#builder = new BlockBuilder(parent, slot, this.#exec);
+    this.#slotStartedAt = process.hrtime.bigint();
+  }
+
+  #slotStartedAt = 0n;
+
+  /** Leader: takes the next batch from the mempool, executes it and mixes it into PoH. */
+  #fillBatch(b: BlockBuilder): void {
+    const budget = SLOT_GAS_LIMIT - b.gasUsed;
+    if (budget <= 0n || this.#mempool.size === 0 || this.#poh === null) return;
+    const candidates = this.#mempool.take({
+      gasBudget: budget,
+      senderGasCap: senderGasCap(SLOT_GAS_LIMIT),
+      baseFee: this.#exec.ctx.baseFee,
+      nonceOf: (s) => b.nonceOf(s),
+    });
+    const txs = candidates.slice(0, TXS_PER_BATCH);
+    if (candidates.length > txs.length) this.#mempool.reinject(candidates.slice(TXS_PER_BATCH));
+    const { batch } = b.executeBatch(txs);
+    if (batch === null) return;
+    this.#poh.record(batch.mixin).catch(() => {
+      // Reset or stopped before the record went in: BlockBuilder.finish reports it as late.
+    });
+  }
+
+  #finishBlock(b: BlockBuilder): void {
+    this.#builder = null;
+    const entries = this.#entries;
+    const votes = this.#voteInbox.splice(0, MAX_VOTES_PER_BLOCK);
+    let built: ReturnType<BlockBuilder['finish']>;
+    try {
+      built = b.finish(entries, this.#deps.key.publicKey, this.#deps.key.privateKey, votes);
+    } catch (err) {
+      this.#deps.log(`leader: slot ${b.slot} not produced: ${(err as Error).message}`);
+      return;
+    }
+    const { block, state, late, included } = built;
+    if (late.length > 0) this.#mempool.reinject(late);
+    this.#mempool.removeIncluded(included);
+    const hash = blockHash(block);
+    const bank: Bank = {
+      slot: block.slot,
+      hash,
+      hashHex: toHex(hash),
+      parentSlot: b.parent.slot,
+      lastHash: (entries.at(-1) as PohEntry).hash,
+      tickHeight: block.tickHeight,
+      block,
+      state,
+    };
+    this.#producedSlot = block.slot;
+    this.#metrics.slotDuration.observe(Number(process.hrtime.bigint() - this.#slotStartedAt) / 1e9);
+    // Never sign a second block for this slot, even after a crash: persist first, then gossip.
+    this.#enqueue(async () => {
+      const store = this.#store as ChainStore;
+      await store.setProducedSlot(block.slot);
+      await store.putBlock(block, hash);
+      this.#seen.add(bank.hashHex);
+      this.#bySlot.set(block.slot, block);
+      this.#addBank(bank, true);
+      this.#metrics.blocksProduced.inc();
+      await this.#publish('blocks', encodeBlock(block));
+      await this.#afterForkChange();
+    });
+    // Build the next slot on this block at once (it is the heaviest fork for this leader).
+    this.#resetTo(bank);
+  }
+
+  /** Moves PoH onto `bank` (Agave `PohRecorder::reset`); never in the middle of this node's slot. */
+  #resetTo(bank: Bank): void {
+    if (this.#builder !== null || this.#poh === null) return;
+    if (this.#resetBank?.hashHex === bank.hashHex) return;
+    this.#poh.reset(bank.lastHash, bank.tickHeight);
+    this.#entries = [];
+    this.#resetBank = bank;
+    this.#tickHeight = bank.tickHeight;
+    // A reset onto a slot boundary may put this node at the start of its own slot.
+    this.#maybeStartSlot(bank.tickHeight / this.genesis.ticksPerSlot + 1);
+  }
+
+  // ── serial queue ───────────────────────────────────────────────────────────────────────────
+
+  #enqueue(fn: () => Promise<void>): void {
+    this.#queue = this.#queue.then(async () => {
+      if (this.#stopping || this.#failure !== null) return;
+      try {
+        await fn();
+      } catch (err) {
+        // A store failure: stop producing and voting rather than act on state that is not saved.
+        this.#failure = err as Error;
+        this.#deps.log(`node halted: ${(err as Error).stack ?? (err as Error).message}`);
+      }
+    });
+  }
+
+  // ── blocks ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Edge checks a block must pass before it is gossiped on or replayed (cheap, synchronous). */
+  #checkBlockEdge(bytes: Uint8Array): {
+    verdict: GossipVerdict;
+    block?: SignedBlock;
+    hash?: Uint8Array;
+  } {
+    let block: SignedBlock;
+    try {
+      block = decodeBlock(bytes);
+    } catch (err) {
+      if (errorCode(err) !== null) return { verdict: 'reject' };
+      throw err;
+    }
+    if (block.shard !== this.genesis.shard || block.slot < 1) return { verdict: 'reject' };
+    let leader: string;
+    try {
+      leader = this.leaderOf(block.slot);
+    } catch {
+      return { verdict: 'reject' };
+    }
+    if (toHex(block.leader) !== leader) return { verdict: 'reject' };
+    if (!verifyBlockSignature(block, importPublicKey(block.leader))) return { verdict: 'reject' };
+    const hash = blockHash(block);
+    const hex = toHex(hash);
+    if (this.#invalid.has(hex)) return { verdict: 'reject' };
+    if (this.#seen.has(hex) || block.slot <= (this.#forks?.root.slot ?? 0))
+      return { verdict: 'ignore', block, hash };
+    return { verdict: 'accept', block, hash };
+  }
+
+  #onGossipBlock(bytes: Uint8Array): GossipVerdict {
+    const r = this.#checkBlockEdge(bytes);
+    if (r.verdict === 'accept' && r.block !== undefined && r.hash !== undefined) {
+      const { block, hash } = r;
+      if (block.slot > this.#highestSeenSlot) this.#highestSeenSlot = block.slot;
+      this.#enqueue(() => this.#processBlock(block, hash));
+    }
+    return r.verdict;
+  }
+
+  async #processBlock(block: SignedBlock, hash: Uint8Array): Promise<void> {
+    const hex = toHex(hash);
+    const f = this.#f;
+    if (this.#seen.has(hex) || this.#invalid.has(hex) || block.slot <= f.root.slot) return;
+    const first = this.#bySlot.get(block.slot);
+    if (first !== undefined && toHex(blockHash(first)) !== hex) {
+      this.#onDuplicate(first, block);
+      return;
+    }
+    if (f.isDuplicate(block.slot)) return;
+    const parent = f.bank(block.parentSlot);
+    if (parent === undefined || parent.hashHex !== toHex(block.parentHash)) {
+      this.#addOrphan(block);
+      return;
+    }
+    const r = await replayBlock(block, hash, parent, { ...this.#exec, verifier: this.#verifier });
+    if (r.kind === 'invalid') {
+      this.#deps.log(
+        `block at slot ${block.slot} from ${toHex(block.leader).slice(0, 8)}… is invalid: ${r.code}: ${r.reason}`,
+      );
+      this.#rememberInvalid(hex);
+      return;
+    }
+    // The parent may have been pruned (new root) while PoH was being verified.
+    if (f.bank(parent.slot) !== parent || this.#seen.has(hex)) return;
+    await (this.#store as ChainStore).putBlock(block, hash);
+    this.#seen.add(hex);
+    this.#bySlot.set(block.slot, block);
+    this.#addBank(r.bank, false);
+    this.#mempool.removeIncluded(r.txs);
+    this.#metrics.mempoolSize.set(this.#mempool.size);
+    for (const v of r.votes) this.#takeVote(v, false);
+    await this.#afterForkChange();
+    // Children that were waiting for this block.
+    const waiting = this.#orphans.get(hex);
+    if (waiting !== undefined) {
+      this.#orphans.delete(hex);
+      this.#orphanCount -= waiting.length;
+      for (const c of waiting) this.#enqueue(() => this.#processBlock(c, blockHash(c)));
+    }
+  }
+
+  #addBank(bank: Bank, produced: boolean): void {
+    this.#f.add(bank);
+    this.#addedAt.set(bank.slot, process.hrtime.bigint());
+    this.#metrics.slot.set(this.#f.best().slot);
+    const block = bank.block as SignedBlock;
+    if (block.transactions.length > 0)
+      this.#metrics.txsIncluded.inc(
+        { leader: toHex(block.leader).slice(0, 16) },
+        block.transactions.length,
+      );
+    this.#deps.onBlock?.(block, produced);
+  }
+
+  #rememberInvalid(hex: string): void {
+    if (this.#invalid.size >= MAX_INVALID_REMEMBERED) this.#invalid.clear();
+    this.#invalid.add(hex);
+  }
+
+  #addOrphan(block: SignedBlock): void {
+    const parentHex = toHex(block.parentHash);
+    const list = this.#orphans.get(parentHex) ?? [];
+    if (list.some((b) => toHex(blockHash(b)) === toHex(blockHash(block)))) return;
+    if (this.#orphanCount >= MAX_ORPHANS) {
+      this.#orphans.clear();
+      this.#orphanCount = 0;
+    }
+    list.push(block);
+    this.#orphans.set(parentHex, list);
+    this.#orphanCount += 1;
+    void this.#syncAncestors(block.parentHash);
+  }
+
+  /**
+   * Catch-up (issue 4 §7): fetches the missing ancestors of an orphan from peers, newest first,
+   * 64 per request (blocks-by-hash), until it reaches a block this node has; then the queue
+   * replays them oldest first through the orphan links.
+   */
+  async #syncAncestors(missing: Uint8Array): Promise<void> {
+    const startHex = toHex(missing);
+    if (this.#syncing.has(startHex) || this.#p2p === null) return;
+    this.#syncing.add(startHex);
+    try {
+      let want = missing;
+      for (let fetched = 0; fetched < MAX_SYNC_DEPTH && !this.#stopping; ) {
+        const blocks = await this.#fetchFromPeers(want);
+        if (blocks.length === 0) return;
+        let oldest: SignedBlock | null = null;
+        for (const bytes of blocks) {
+          const r = this.#checkBlockEdge(bytes);
+          if (r.block === undefined || r.verdict === 'reject') return;
+          if (r.verdict === 'accept') {
+            oldest = r.block;
+            this.#enqueueOrphanOrReplay(r.block);
+          } else return; // reached what we have
+        }
+        fetched += blocks.length;
+        if (oldest === null) return;
+        const parentHex = toHex(oldest.parentHash);
+        if (this.#seen.has(parentHex) || parentHex === this.genesisHash) return;
+        want = oldest.parentHash;
+      }
+    } finally {
+      this.#syncing.delete(startHex);
+    }
+  }
+
+  #enqueueOrphanOrReplay(block: SignedBlock): void {
+    this.#enqueue(() => this.#processBlock(block, blockHash(block)));
+  }
+
+  async #fetchFromPeers(hash: Uint8Array): Promise<Uint8Array[]> {
+    const p2p = this.#p2p;
+    if (p2p === null) return [];
+    for (const peer of p2p.getPeers()) {
+      try {
+        const got = await requestBlocks(p2p, peer, this.genesis.shard, hash, MAX_SYNC_BLOCKS, {
+          timeoutMs: 3_000,
+        });
+        if (got.length > 0) return got;
+      } catch {
+        // Try the next peer.
+      }
+    }
+    return [];
+  }
+
+  #onDuplicate(first: SignedBlock, second: SignedBlock): void {
+    const d = detectDuplicateBlock(first, second);
+    if (d.kind !== 'duplicateBlock') return;
+    this.#recordEvidence(d.evidence);
+    const removed = this.#f.markDuplicate(second.slot);
+    this.#deps.log(
+      `equivocation: leader ${toHex(second.leader).slice(0, 8)}… signed two blocks for slot ${second.slot}; evidence recorded, ${removed.length} slot(s) set aside`,
+    );
+  }
+
+  #recordEvidence(e: Evidence): void {
+    const key = toHex(encodeEvidence(e)).slice(0, 128);
+    if (this.#evidenceKeys.has(key)) return;
+    this.#evidenceKeys.add(key);
+    this.#evidence.push(e);
+    this.#metrics.evidence.inc({ kind: e.kind });
+  }
+
+  // ── votes ──────────────────────────────────────────────────────────────────────────────────
+
+  #onGossipVote(bytes: Uint8Array): GossipVerdict {
+    let v: SignedVote;
+    try {
+      v = decodeVote(bytes);
+    } catch (err) {
+      if (errorCode(err) !== null) return 'reject';
+      throw err;
+    }
+    if (v.shard !== this.genesis.shard || !this.#stakes.has(toHex(v.validator))) return 'reject';
+    if (!verifyVoteSignature(v)) return 'reject';
+    const slot = voteSlot(v);
+    if (slot > this.#highestSeenSlot + 10_000) return 'ignore';
+    if (slot > this.#highestSeenSlot) this.#highestSeenSlot = slot;
+    this.#enqueue(async () => {
+      this.#takeVote(v, true);
+      await this.#afterForkChange();
+    });
+    return 'accept';
+  }
+
+  #takeVote(v: SignedVote, fromGossip: boolean): void {
+    const f = this.#f;
+    const validator = toHex(v.validator);
+    const prev = f.latestVotes().find((x) => toHex(x.validator) === validator);
+    if (prev !== undefined && validator !== this.identity) {
+      const d = detectVoteLockoutViolation(prev, v);
+      if (d.kind === 'voteLockoutViolation') {
+        this.#recordEvidence(d.evidence);
+        this.#deps.log(
+          `equivocation: validator ${validator.slice(0, 8)}… voted against its lockout at slot ${voteSlot(v)}`,
+        );
+      }
+    }
+    const r = f.addVote(v);
+    if (r.kind === 'ignored') return;
+    const encoded = encodeVote(v);
+    // Best effort: a lost latest vote is re-learned from gossip or the next block.
+    this.#store?.saveVote(v.validator, encoded).catch(() => {});
+    if (fromGossip && this.#voteInbox.length < 4 * MAX_VOTES_PER_BLOCK)
+      this.#voteInbox.push(encoded);
+    this.#observeConfirmation();
+  }
+
+  #lastConfirmed = 0;
+
+  #observeConfirmation(): void {
+    const c = this.#f.confirmedSlot;
+    if (c <= this.#lastConfirmed) return;
+    const now = process.hrtime.bigint();
+    for (const [slot, at] of this.#addedAt) {
+      if (slot <= c && this.#f.onFork(slot, c)) {
+        this.#metrics.confirmationLatency.observe(Number(now - at) / 1e9);
+        this.#addedAt.delete(slot);
+      } else if (slot <= c) this.#addedAt.delete(slot);
+    }
+    this.#lastConfirmed = c;
+    this.#metrics.confirmedSlot.set(c);
+  }
+
+  /** After any change of the fork tree: vote if Tower BFT allows it, and move PoH to the best bank. */
+  async #afterForkChange(): Promise<void> {
+    const f = this.#f;
+    const decision = f.selectVote();
+    if (decision.kind === 'vote') await this.#vote(decision.slot);
+    this.#resetTo(f.best());
+  }
+
+  async #vote(slot: number): Promise<void> {
+    const f = this.#f;
+    const bank = f.bank(slot) as Bank;
+    const { newRoot } = f.recordOwnVote(slot);
+    // §7.5 + issue 4 §4: the tower is on disk before the vote leaves, so a restart never votes
+    // against its own lockouts.
+    await (this.#store as ChainStore).saveTower(signTower(f.tower, this.#deps.key.privateKey));
+    const vote = signVote(
+      makeVote(f.tower, { shard: this.genesis.shard, hash: bank.hash }),
+      this.#deps.key.privateKey,
+    );
+    f.countOwnVote(vote);
+    this.#voteInbox.push(encodeVote(vote));
+    this.#metrics.votes.inc();
+    const added = this.#addedAt.get(slot);
+    if (added !== undefined)
+      this.#metrics.voteLatency.observe(Number(process.hrtime.bigint() - added) / 1e9);
+    await this.#publish('votes', encodeVote(vote));
+    this.#observeConfirmation();
+    if (newRoot !== null) await this.#setRoot(newRoot);
+  }
+
+  async #setRoot(bank: Bank): Promise<void> {
+    const f = this.#f;
+    const { rooted, pruned } = f.setRoot(bank);
+    await (this.#store as ChainStore).setRoot(
+      { slot: bank.slot, hash: bank.hash },
+      rooted.map((b) => ({ slot: b.slot, hash: b.hash })),
+      pruned.map((b) => ({ slot: b.slot, hash: b.hash })),
+    );
+    for (const s of this.#bySlot.keys()) if (s <= bank.slot) this.#bySlot.delete(s);
+    for (const b of pruned) this.#seen.delete(b.hashHex);
+    for (const b of rooted) this.#seen.delete(b.hashHex);
+    this.#seen.add(bank.hashHex);
+    this.#metrics.finalizedSlot.set(bank.slot);
+    this.#deps.onRoot?.(bank.slot);
+  }
+
+  // ── transactions ───────────────────────────────────────────────────────────────────────────
+
+  submitTransaction(bytes: Uint8Array): SubmitResult {
+    const r = this.#admitTx(bytes);
+    if (r.kind === 'accepted') void this.#publish('txs', bytes);
+    return r;
+  }
+
+  #admitTx(bytes: Uint8Array): SubmitResult {
+    if (this.#forks === null)
+      return { kind: 'rejected', code: 'node.not_started', reason: 'node is not running' };
+    const state = this.#f.best().state;
+    const v = validateTransaction(bytes, {
+      shard: this.genesis.shard,
+      baseFee: this.#exec.ctx.baseFee,
+      account: (k) => state.account(k),
+      keys: this.#keys,
+    });
+    if (v.kind === 'rejected') return { kind: 'rejected', code: v.code, reason: v.reason };
+    const added = this.#mempool.add(v);
+    if (added.kind === 'rejected')
+      return { kind: 'rejected', code: added.code, reason: added.reason };
+    this.#metrics.mempoolSize.set(this.#mempool.size);
+    return { kind: 'accepted', id: v.id };
+  }
+
+  #onGossipTx(bytes: Uint8Array): GossipVerdict {
+    const r = this.#admitTx(bytes);
+    if (r.kind === 'accepted') return 'accept';
+    // Malformed or forged: the sender is at fault. Anything else (nonce, pool full) may be
+    // honest and just late or early for our view of the state.
+    return r.code === 'tx.malformed' ||
+      r.code === 'tx.signature_invalid' ||
+      r.code === 'tx.too_large' ||
+      r.code === 'tx.wrong_shard'
+      ? 'reject'
+      : 'ignore';
+  }
+
+  // ── network ────────────────────────────────────────────────────────────────────────────────
+
+  async #startP2p(): Promise<void> {
+    const p2p = await createP2pNode({
+      listen: [`/ip4/${this.#opts.host}/tcp/${this.#opts.p2pPort ?? 0}`],
+      shard: this.genesis.shard,
+      bootstrap: this.#opts.peers ?? [],
+      privateKey: libp2pKeyFromEd25519(this.#deps.key.privateKey),
+    });
+    this.#p2p = p2p;
+    const { shard } = this.genesis;
+    setGossipValidator(p2p, shardTopic(shard, 'blocks'), (d) => this.#onGossipBlock(d));
+    setGossipValidator(p2p, shardTopic(shard, 'votes'), (d) => this.#onGossipVote(d));
+    setGossipValidator(p2p, shardTopic(shard, 'txs'), (d) => this.#onGossipTx(d));
+    for (const k of ['blocks', 'votes', 'txs'] as const)
+      p2p.services.pubsub.subscribe(shardTopic(shard, k));
+    await registerBlockSync(p2p, shard, (hash, count) => this.#provideBlocks(hash, count));
+    this.p2pAddrs = p2p.getMultiaddrs().map((a) => a.toString());
+    p2p.addEventListener('peer:connect', () => this.#metrics.peers.set(p2p.getPeers().length));
+    p2p.addEventListener('peer:disconnect', () => this.#metrics.peers.set(p2p.getPeers().length));
+  }
+
+  /** blocks-by-hash server: the block and its ancestors from the store, newest first. */
+  async #provideBlocks(hash: Uint8Array, count: number): Promise<Uint8Array[]> {
+    const store = this.#store;
+    if (store === null) return [];
+    const out: Uint8Array[] = [];
+    let h = hash;
+    while (out.length < count) {
+      const bytes = await store.getBlockBytes(h);
+      if (bytes === null) break;
+      out.push(bytes);
+      h = decodeBlock(bytes).parentHash;
+    }
+    return out;
+  }
+
+  async #publish(kind: 'blocks' | 'votes' | 'txs', data: Uint8Array): Promise<void> {
+    const p2p = this.#p2p;
+    if (p2p === null || this.#stopping) return;
+    try {
+      await p2p.services.pubsub.publish(shardTopic(this.genesis.shard, kind), data);
+    } catch (err) {
+      // No peers subscribed yet, or a duplicate: gossip is best effort; sync fills gaps.
+      if (!/NoPeersSubscribedToTopic|Duplicate/i.test(String((err as Error).message)))
+        this.#deps.log(`gossip: ${(err as Error).message}`);
+    }
+  }
+
+  // ── RPC view ───────────────────────────────────────────────────────────────────────────────
+
+  async #startRpc(): Promise<void> {
     const rpc = new RpcServer(
       { host: this.#opts.host, port: this.#opts.rpcPort },
       {
         metrics: this.#metrics,
         log: this.#deps.log,
-        health: () => this.#health(),
-        handlers: nodeRpcHandlers({
-          health: () => this.#health(),
-          store,
-          genesis,
-          genesisHash: toHex(gHash),
-          identity: me,
-          pohStatus: () => ({
-            tickHeight: this.#tickHeight,
-            hashesPerTick: genesis.hashesPerTick,
-            ticksPerSlot: genesis.ticksPerSlot,
-          }),
-        }),
+        health: () => this.health(),
+        handlers: nodeRpcHandlers(this),
       },
     );
-    try {
-      this.rpcUrl = await rpc.listen();
-    } catch (err) {
-      await store.close();
-      this.#store = null;
-      throw err;
-    }
+    this.rpcUrl = await rpc.listen();
     this.#rpc = rpc;
-    this.#poh = new PohService(
-      {
-        startHash: pohStart,
-        tickHeight: this.#tickHeight,
-        hashesPerTick: genesis.hashesPerTick,
-        targetTickNs: this.#opts.targetTickNs ?? targetTickNs(genesis.ticksPerSlot),
-      },
-      { onTick: (height, entry) => this.#onTick(height, entry) },
-    );
   }
 
   /**
-   * Healthy while PoH ticks and slots are produced. Wall-clock time is used only here, for the
-   * operator's liveness probe; nothing that feeds state reads it.
+   * Healthy while PoH ticks and the node is not halted. Wall-clock time is used only here, for
+   * the operator's liveness probe; nothing that feeds state reads it.
    */
-  #health(): NodeHealth {
-    if (this.#current === null)
-      return { ok: false, reason: 'block production halted (see the log)' };
+  health(): NodeHealth {
+    if (this.#failure !== null) return { ok: false, reason: `halted: ${this.#failure.message}` };
     const sinceTickMs = Number(process.hrtime.bigint() - this.#lastTickAt) / 1e6;
     if (sinceTickMs > STALL_AFTER_MS)
       return { ok: false, reason: `no PoH tick for ${Math.round(sinceTickMs)} ms` };
     return { ok: true };
   }
 
-  #onTick(height: number, entry: PohEntry): void {
-    this.#lastTickAt = process.hrtime.bigint();
-    const cur = this.#current;
-    if (cur === null) return;
-    this.#tickHeight = height;
-    this.#metrics.pohTickHeight.set(height);
-    this.#metrics.pohHashes.inc(entry.numHashes);
-    cur.entries.push(entry);
-    cur.ticks += 1;
-    if (cur.ticks < this.#opts.genesis.ticksPerSlot) return;
-    const block = signBlock(
-      {
-        shard: this.#opts.genesis.shard,
-        slot: cur.slot,
-        parentSlot: cur.parentSlot,
-        parentHash: cur.parentHash,
-        leader: this.#deps.key.publicKey,
-        pohStart: cur.pohStart,
-        tickHeight: height,
-        entries: cur.entries,
-        transactions: [],
-        votes: [],
-        stateRoot: EMPTY_STATE_ROOT,
-        daCommitment: NO_DA_COMMITMENT,
-      },
-      this.#deps.key.privateKey,
-    );
-    const now = process.hrtime.bigint();
-    this.#metrics.slotDuration.observe(Number(now - cur.startedAt) / 1e9);
-    this.#current = {
-      slot: cur.slot + 1,
-      parentSlot: cur.slot,
-      parentHash: blockHash(block),
-      pohStart: entry.hash,
-      entries: [],
-      ticks: 0,
-      startedAt: now,
-    };
-    const store = this.#store;
-    if (store === null) return;
-    // Writes are chained so blocks land in slot order even if one put is slow.
-    this.#writes = this.#writes.then(async () => {
-      try {
-        await store.put(block);
-        this.#metrics.slot.set(block.slot);
-        this.#metrics.blocksProduced.inc();
-        this.#deps.onBlock?.(block);
-      } catch (err) {
-        // Never build on a block that is not stored: stop producing until restarted.
-        this.#failure ??= err as Error;
-        this.#current = null;
-        this.#deps.log(
-          `store: writing slot ${block.slot} failed, block production halted: ${(err as Error).message}`,
-        );
-      }
-    });
+  slot(commitment: Commitment): number {
+    const f = this.#f;
+    if (commitment === 'finalized') return f.root.slot;
+    if (commitment === 'confirmed') return f.confirmedSlot;
+    return f.best().slot;
   }
 
-  /** Stops PoH first (no new blocks), lets queued writes land, then closes RPC and the store. */
+  #bankAt(commitment: Commitment): Bank {
+    const f = this.#f;
+    if (commitment === 'finalized') return f.root;
+    const best = f.best();
+    if (commitment === 'processed') return best;
+    let b: Bank | undefined = best;
+    while (b !== undefined && b.slot > f.confirmedSlot) b = f.bank(b.parentSlot);
+    return b ?? f.root;
+  }
+
+  /** The block at `slot` on the finalized chain, else on the best fork. */
+  async block(slot: number): Promise<SignedBlock | null> {
+    const f = this.#f;
+    if (slot <= f.root.slot) {
+      const h = await (this.#store as ChainStore).canonicalHash(slot);
+      return h === null ? null : (this.#store as ChainStore).getBlock(h);
+    }
+    const b = f.bank(slot);
+    return b !== undefined && f.onFork(slot, f.best().slot) ? b.block : null;
+  }
+
+  async blockSlots(from: number, to: number, limit: number): Promise<number[]> {
+    const f = this.#f;
+    const out = await (this.#store as ChainStore).canonicalSlots(
+      from,
+      Math.min(to, f.root.slot),
+      limit,
+    );
+    if (f.root.slot >= from && f.root.slot <= to && f.root.slot > 0 && !out.includes(f.root.slot))
+      out.push(f.root.slot);
+    const best = f.best().slot;
+    for (const b of f.banks())
+      if (b.slot > f.root.slot && b.slot >= from && b.slot <= to && f.onFork(b.slot, best))
+        out.push(b.slot);
+    return out.sort((a, b) => a - b).slice(0, limit);
+  }
+
+  account(pubkey: Uint8Array, commitment: Commitment): AccountJson {
+    const bank = this.#bankAt(commitment);
+    const a = bank.state.account(pubkey);
+    return {
+      pubkey: toHex(pubkey),
+      nonce: a.nonce.toString(),
+      balance: a.balance.toString(),
+      slot: bank.slot,
+    };
+  }
+
+  pohStatus() {
+    return {
+      tickHeight: this.#tickHeight,
+      hashesPerTick: this.genesis.hashesPerTick,
+      ticksPerSlot: this.genesis.ticksPerSlot,
+    };
+  }
+
+  status(): Record<string, unknown> {
+    const f = this.#f;
+    const currentSlot = Math.floor(this.#tickHeight / this.genesis.ticksPerSlot) + 1;
+    return {
+      identity: this.identity,
+      slot: f.best().slot,
+      confirmedSlot: f.confirmedSlot,
+      finalizedSlot: f.root.slot,
+      pohSlot: currentSlot,
+      leader: this.leaderOf(currentSlot),
+      lastVotedSlot: f.tower.lastVotedSlot,
+      peers: this.#p2p?.getPeers().length ?? 0,
+      mempool: this.#mempool.size,
+      p2p: this.p2pAddrs,
+      evidence: this.#evidence.length,
+    };
+  }
+
+  evidence(): string[] {
+    return this.#evidence.map((e) => toHex(encodeEvidence(e)));
+  }
+
+  // ── shutdown ───────────────────────────────────────────────────────────────────────────────
+
+  /** Stops PoH first (no new blocks), lets queued work land, then closes network, RPC and store. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     const poh = this.#poh;
     this.#poh = null;
-    if (poh !== null) await poh.stop();
-    this.#current = null;
-    await this.#writes;
+    if (poh !== null) await poh.stop().catch(() => {});
+    await this.#queue;
+    await this.#closeAll();
+  }
+
+  async #closeAll(): Promise<void> {
+    try {
+      await this.#p2p?.stop();
+    } catch {
+      // Already stopping; nothing to release.
+    }
+    this.#p2p = null;
     await this.#rpc?.close();
     this.#rpc = null;
+    await this.#verifier?.close();
+    this.#verifier = null;
     await this.#store?.close();
     this.#store = null;
-    if (this.#failure !== null) throw this.#failure;
   }
 }

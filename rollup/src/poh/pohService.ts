@@ -15,6 +15,12 @@ export interface PohServiceOpts {
 export interface PohServiceDeps {
   /** Called on the main thread for every tick, in order. */
   readonly onTick: (tickHeight: number, entry: PohEntry) => void;
+  /**
+   * Called on the main thread for every recorded entry, synchronously in the same message handler
+   * as `onTick` and before the `record()` promise resolves, so that appending the entries of
+   * `onTick` and `onRecord` to one list yields exactly the generator's order.
+   */
+  readonly onRecord?: (tickHeight: number, entry: PohEntry) => void;
 }
 
 export interface RecordResult {
@@ -25,7 +31,8 @@ export interface RecordResult {
 
 /**
  * Runs the PoH generator on its own thread (Agave `PohService`) and brings its ticks and recorded
- * entries back to the main thread, in order.
+ * entries back to the main thread, in order. `reset()` moves the generator onto another chain;
+ * once it returns, no callback or record sees an entry of the old chain.
  */
 export class PohService {
   readonly #worker: Worker;
@@ -38,6 +45,8 @@ export class PohService {
   #stopped: Promise<{ tickHeight: number; hash: Uint8Array }> | null = null;
   #resolveStopped!: (v: { tickHeight: number; hash: Uint8Array }) => void;
   #failure: Error | null = null;
+  /** Bumped by every reset; events of an older generation belong to an abandoned chain. */
+  #generation = 0;
 
   constructor(opts: PohServiceOpts, deps: PohServiceDeps) {
     const { port1, port2 } = new MessageChannel();
@@ -65,12 +74,24 @@ export class PohService {
     port1.on('message', (ev: PohEvent) => {
       switch (ev.type) {
         case 'tick':
+          if (ev.generation !== this.#generation) break; // from before the last reset
           deps.onTick(ev.tickHeight, toEntry(ev.entry));
           break;
         case 'recorded': {
           const done = this.#records.get(ev.id);
           this.#records.delete(ev.id);
-          done?.resolve({ tickHeight: ev.tickHeight, entry: toEntry(ev.entry) });
+          if (ev.generation !== this.#generation) {
+            // Mixed into the chain the last reset abandoned. reset() has already rejected every
+            // record it knew of, so this is only a safety net.
+            done?.reject(resetError());
+            break;
+          }
+          const entry = toEntry(ev.entry);
+          try {
+            deps.onRecord?.(ev.tickHeight, entry);
+          } finally {
+            done?.resolve({ tickHeight: ev.tickHeight, entry });
+          }
           break;
         }
         case 'stopped':
@@ -96,6 +117,37 @@ export class PohService {
     });
   }
 
+  /** Generation of the chain being produced: 0 at start, incremented by every `reset()`. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * Continues PoH from `startHash` at `tickHeight` (the last entry hash and tick height of the
+   * block to build on; Agave `PohRecorder::reset`). Records not yet delivered are rejected, events
+   * of the old chain still in flight are dropped, and the next tick is due one `targetTickNs`
+   * after the generator takes in the reset.
+   */
+  reset(startHash: Uint8Array, tickHeight: number): void {
+    if (this.#stopped !== null) throw new Error('PohService is stopped');
+    if (!(startHash instanceof Uint8Array) || startHash.length !== 32) {
+      throw new RangeError('reset start hash must be 32 bytes');
+    }
+    if (!Number.isSafeInteger(tickHeight) || tickHeight < 0) {
+      throw new RangeError('reset tick height must be a non-negative safe integer');
+    }
+    this.#generation += 1;
+    // A record whose result has not reached this thread yet was either still queued in the worker
+    // (dropped there) or mixed into the old chain: neither ends up in the new chain.
+    this.#settlePending(resetError());
+    this.#port.postMessage({
+      type: 'reset',
+      generation: this.#generation,
+      startHash: Uint8Array.from(startHash),
+      tickHeight,
+    } satisfies PohControl);
+  }
+
   #settlePending(err: Error): void {
     for (const r of this.#records.values()) r.reject(err);
     this.#records.clear();
@@ -114,6 +166,10 @@ export class PohService {
     }
     return this.#stopped;
   }
+}
+
+function resetError(): Error {
+  return new Error('PoH was reset before the record was delivered');
 }
 
 /** Entries cross the thread boundary as plain objects; give them back their Uint8Array types. */

@@ -15,6 +15,7 @@ export interface BlockJson {
   readonly tickHeight: number;
   readonly entries: readonly { numHashes: number; hash: string; mixin?: string }[];
   readonly transactions: readonly string[];
+  readonly entryTxCounts: readonly number[];
   readonly votes: readonly string[];
   readonly stateRoot: string;
   readonly daCommitment: string;
@@ -37,6 +38,7 @@ export function blockToJson(b: SignedBlock): BlockJson {
         : { numHashes: e.numHashes, hash: toHex(e.hash), mixin: toHex(e.mixin) },
     ),
     transactions: b.transactions.map(toHex),
+    entryTxCounts: [...b.entryTxCounts],
     votes: b.votes.map(toHex),
     stateRoot: toHex(b.stateRoot),
     daCommitment: toHex(b.daCommitment),
@@ -69,6 +71,9 @@ export function blockFromJson(j: unknown): SignedBlock | null {
     const out = v.map((t) => fromHex(t));
     return out.every((t) => t !== null) ? (out as Uint8Array[]) : null;
   };
+  if (!Array.isArray(o.entryTxCounts)) return null;
+  const entryTxCounts = (o.entryTxCounts as unknown[]).map(int);
+  if (entryTxCounts.some((n) => n === null || n > 0xffff_ffff)) return null;
   const shard = int(o.shard);
   const slot = int(o.slot);
   const parentSlot = int(o.parentSlot);
@@ -107,6 +112,7 @@ export function blockFromJson(j: unknown): SignedBlock | null {
     tickHeight,
     entries,
     transactions,
+    entryTxCounts: entryTxCounts as number[],
     votes,
     stateRoot,
     daCommitment,

@@ -1,5 +1,6 @@
 import type { Genesis } from '../genesis/genesis.ts';
-import type { BlockStore } from '../store/blockStore.ts';
+import type { SignedBlock } from '../types/block.ts';
+import { fromHex } from '../utils/hex.ts';
 import { type BlockJson, blockToJson } from './blockJson.ts';
 import { RpcError } from './rpcError.ts';
 import type { NodeHealth, RpcHandler } from './rpcServer.ts';
@@ -7,13 +8,38 @@ import type { NodeHealth, RpcHandler } from './rpcServer.ts';
 /** Largest slot range `getBlocks` answers in one call. */
 export const MAX_BLOCKS_RANGE = 500;
 
-export interface NodeRpcDeps {
-  readonly store: BlockStore;
+/**
+ * Solana's commitment levels (§7.5): `processed` = the node's best fork, `confirmed` = optimistic
+ * confirmation (> 2/3 of stake voted), `finalized` = rooted by the node's tower (32 confirmations).
+ */
+export type Commitment = 'processed' | 'confirmed' | 'finalized';
+
+export interface AccountJson {
+  readonly pubkey: string;
+  readonly nonce: string;
+  readonly balance: string;
+  readonly slot: number;
+}
+
+/** What a transaction submission answers: its id, or a rejection with a stable code. */
+export type SubmitResult =
+  | { readonly kind: 'accepted'; readonly id: string }
+  | { readonly kind: 'rejected'; readonly code: string; readonly reason: string };
+
+/** The node as the RPC sees it (implemented by ValidatorNode). */
+export interface NodeRpcView {
   readonly genesis: Genesis;
   readonly genesisHash: string;
   readonly identity: string;
-  readonly health: () => NodeHealth;
-  readonly pohStatus: () => { tickHeight: number; hashesPerTick: number; ticksPerSlot: number };
+  health(): NodeHealth;
+  slot(commitment: Commitment): number;
+  block(slot: number): Promise<SignedBlock | null>;
+  blockSlots(from: number, to: number, limit: number): Promise<number[]>;
+  account(pubkey: Uint8Array, commitment: Commitment): AccountJson;
+  submitTransaction(bytes: Uint8Array): SubmitResult;
+  pohStatus(): { tickHeight: number; hashesPerTick: number; ticksPerSlot: number };
+  status(): Record<string, unknown>;
+  evidence(): string[];
 }
 
 function slotParam(v: unknown, field: string): number {
@@ -23,21 +49,35 @@ function slotParam(v: unknown, field: string): number {
   return v;
 }
 
-/** The read API of a validator (Solana-style method names). */
-export function nodeRpcHandlers(deps: NodeRpcDeps): Record<string, RpcHandler> {
+function commitmentParam(v: unknown): Commitment {
+  if (v === undefined) return 'processed';
+  const c = typeof v === 'object' && v !== null ? (v as Record<string, unknown>).commitment : v;
+  if (c === 'processed' || c === 'confirmed' || c === 'finalized') return c;
+  throw RpcError.invalidParams(
+    'commitment',
+    'commitment must be "processed", "confirmed" or "finalized"',
+  );
+}
+
+/** Largest transaction hex string accepted before decoding (2 × MAX_TX_BYTES, with slack). */
+const MAX_TX_HEX = 8_192;
+
+/** The API of a validator (Solana-style method names). */
+export function nodeRpcHandlers(node: NodeRpcView): Record<string, RpcHandler> {
   return {
     getHealth: async () => {
-      const h = deps.health();
+      const h = node.health();
       if (!h.ok) throw new RpcError(-32005, 'node.unhealthy', h.reason);
       return 'ok';
     },
-    getIdentity: async () => ({ identity: deps.identity }),
-    getGenesis: async () => ({ genesis: deps.genesis, genesisHash: deps.genesisHash }),
-    getSlot: async () => deps.store.latestSlot(),
-    getPohStatus: async () => deps.pohStatus(),
+    getIdentity: async () => ({ identity: node.identity }),
+    getGenesis: async () => ({ genesis: node.genesis, genesisHash: node.genesisHash }),
+    getSlot: async (params) => node.slot(commitmentParam(params[0])),
+    getStatus: async () => node.status(),
+    getPohStatus: async () => node.pohStatus(),
+    getEvidence: async () => node.evidence(),
     getBlock: async (params): Promise<BlockJson | null> => {
-      const slot = slotParam(params[0], 'slot');
-      const block = await deps.store.get(slot);
+      const block = await node.block(slotParam(params[0], 'slot'));
       return block === null ? null : blockToJson(block);
     },
     getBlocks: async (params): Promise<number[]> => {
@@ -47,7 +87,23 @@ export function nodeRpcHandlers(deps: NodeRpcDeps): Record<string, RpcHandler> {
       if (to - from >= MAX_BLOCKS_RANGE) {
         throw RpcError.invalidParams('to', `a range spans at most ${MAX_BLOCKS_RANGE} slots`);
       }
-      return deps.store.slots(from, to, MAX_BLOCKS_RANGE);
+      return node.blockSlots(from, to, MAX_BLOCKS_RANGE);
+    },
+    getAccount: async (params): Promise<AccountJson> => {
+      const key = fromHex(params[0], 32);
+      if (key === null) throw RpcError.invalidParams('pubkey', 'pubkey must be 32 bytes of hex');
+      return node.account(key, commitmentParam(params[1]));
+    },
+    sendTransaction: async (params) => {
+      const hex = params[0];
+      if (typeof hex !== 'string' || hex.length > MAX_TX_HEX)
+        throw RpcError.invalidParams('transaction', 'transaction must be a hex string');
+      const bytes = fromHex(hex);
+      if (bytes === null)
+        throw RpcError.invalidParams('transaction', 'transaction must be a hex string');
+      const r = node.submitTransaction(bytes);
+      if (r.kind === 'rejected') throw new RpcError(-32003, r.code, r.reason);
+      return { id: r.id };
     },
   };
 }

@@ -1,8 +1,10 @@
 import type { PohEntry } from '../poh/poh.ts';
 
 /**
- * A shard block: one 400 ms slot (§7.3). Transactions, votes, the state root and the DA commitment
- * are filled by the execution, consensus and DA issues; the foundation produces slots of ticks.
+ * A shard block: one 400 ms slot (§7.3). Slot 0 is the genesis (no block); a block at slot s ≥ 1
+ * holds the PoH ticks from its parent's last entry to tick height s × ticksPerSlot, so the ticks of
+ * skipped slots between parent and block are in it too (Agave: a leader ticks through the slots of
+ * leaders that did not show up).
  */
 export interface Block {
   readonly shard: number;
@@ -19,8 +21,14 @@ export interface Block {
   readonly tickHeight: number;
   /** §7.3 `poh_entries`. */
   readonly entries: readonly PohEntry[];
-  /** §7.3 `transactions`, encoded. */
+  /** §7.3 `transactions`, encoded, in execution order. */
   readonly transactions: readonly Uint8Array[];
+  /**
+   * How many of `transactions` each mixin entry commits to, in entry order (Agave entries carry
+   * their transactions; here the list is flat and this splits it). Entry i's mixin is
+   * `batchHash` of its transactions; the counts sum to `transactions.length`.
+   */
+  readonly entryTxCounts: readonly number[];
   /** §7.3 `attestations`: votes on prior slots, encoded. */
   readonly votes: readonly Uint8Array[];
   /** §7.3 `state_hash`: Merkle root after applying the transactions. */

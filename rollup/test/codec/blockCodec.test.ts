@@ -30,6 +30,7 @@ const block: fc.Arbitrary<Block> = fc
     tickHeight: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     entries: fc.array(entry, { maxLength: 20 }),
     transactions: fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 5 }),
+    entryTxCounts: fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 5 }),
     votes: fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 5 }),
     stateRoot: bytes(32),
     daCommitment: bytes(48),

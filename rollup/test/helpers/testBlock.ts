@@ -12,6 +12,7 @@ export function testBlock(overrides: Partial<Block> = {}): Block {
     tickHeight: 0,
     entries: [],
     transactions: [],
+    entryTxCounts: [],
     votes: [],
     stateRoot: new Uint8Array(32),
     daCommitment: new Uint8Array(48),

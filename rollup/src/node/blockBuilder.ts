@@ -1,0 +1,128 @@
+import type { KeyObject } from 'node:crypto';
+import { batchHash } from '../codec/blockCodec.ts';
+import { signBlock } from '../crypto/signBlock.ts';
+import type { TransferState } from '../execution/transferState.ts';
+import type { PohEntry } from '../poh/poh.ts';
+import type { ValidTx } from '../tx/validateTransaction.ts';
+import type { SignedBlock } from '../types/block.ts';
+import { toHex } from '../utils/hex.ts';
+import type { Bank } from './forks.ts';
+import { type ExecDeps, executeTx, type SenderGas } from './replay.ts';
+
+/** No DA commitment yet (the DA issue fills this field). */
+const NO_DA_COMMITMENT = new Uint8Array(48);
+
+interface Batch {
+  readonly mixin: Uint8Array;
+  readonly txs: readonly ValidTx[];
+}
+
+export interface BuiltBlock {
+  readonly block: SignedBlock;
+  readonly state: TransferState;
+  /** Txs executed but whose PoH record landed after the slot's last tick: back to the mempool. */
+  readonly late: readonly ValidTx[];
+  readonly included: readonly ValidTx[];
+}
+
+/**
+ * A leader's block in progress (Agave `BankingStage` filling a working bank). Batches are executed
+ * on the working state when they are taken from the mempool and then recorded into PoH; the block
+ * holds exactly the batches whose mixin entries arrived before the slot's last tick. A record that
+ * lands after it (rare: the main thread stalled) is left out, and the state is rebuilt from the
+ * parent with the batches that made it, so the state root always matches the entries.
+ */
+export class BlockBuilder {
+  readonly parent: Bank;
+  readonly slot: number;
+  readonly #deps: ExecDeps;
+  #state: TransferState;
+  readonly #senderGas: SenderGas = new Map();
+  readonly #batches = new Map<string, Batch>();
+  #gas = 0n;
+
+  constructor(parent: Bank, slot: number, deps: ExecDeps) {
+    this.parent = parent;
+    this.slot = slot;
+    this.#deps = deps;
+    this.#state = parent.state.clone();
+  }
+
+  get gasUsed(): bigint {
+    return this.#gas;
+  }
+
+  /** Nonce of `sender` in the working state (the mempool takes txs in order from it). */
+  nonceOf(sender: Uint8Array): bigint {
+    return this.#state.account(sender).nonce;
+  }
+
+  /**
+   * Executes `candidates` in order on the working state; returns the batch to record (its mixin
+   * and txs) and the txs that cannot be included (dropped by the caller).
+   */
+  executeBatch(candidates: readonly ValidTx[]): {
+    batch: Batch | null;
+    rejected: readonly ValidTx[];
+  } {
+    const txs: ValidTx[] = [];
+    const rejected: ValidTx[] = [];
+    for (const c of candidates) {
+      const r = executeTx(this.#state, c.bytes, this.#senderGas, this.#deps);
+      if (r.kind === 'included') {
+        txs.push(c);
+        this.#gas += r.gas;
+      } else rejected.push(c);
+    }
+    if (txs.length === 0) return { batch: null, rejected };
+    const mixin = batchHash(txs.map((t) => t.bytes));
+    const batch = { mixin, txs };
+    this.#batches.set(toHex(mixin), batch);
+    return { batch, rejected };
+  }
+
+  /** Seals the block over `entries` (everything since the parent's last hash) and signs it. */
+  finish(
+    entries: readonly PohEntry[],
+    leader: Uint8Array,
+    key: KeyObject,
+    votes: readonly Uint8Array[],
+  ): BuiltBlock {
+    const included: Batch[] = [];
+    for (const e of entries) {
+      if (e.mixin === undefined) continue;
+      const b = this.#batches.get(toHex(e.mixin));
+      if (b === undefined) throw new Error('PoH entry mixes in a batch this leader never built');
+      included.push(b);
+    }
+    const late = [...this.#batches.values()]
+      .filter((b) => !included.includes(b))
+      .flatMap((b) => b.txs);
+    if (late.length > 0) {
+      this.#state = this.parent.state.clone();
+      const gas: SenderGas = new Map();
+      for (const t of included.flatMap((b) => b.txs))
+        executeTx(this.#state, t.bytes, gas, this.#deps);
+    }
+    const txs = included.flatMap((b) => b.txs);
+    const block = signBlock(
+      {
+        shard: this.#deps.genesis.shard,
+        slot: this.slot,
+        parentSlot: this.parent.slot,
+        parentHash: this.parent.hash,
+        leader,
+        pohStart: this.parent.lastHash,
+        tickHeight: this.slot * this.#deps.genesis.ticksPerSlot,
+        entries,
+        transactions: txs.map((t) => t.bytes),
+        entryTxCounts: included.map((b) => b.txs.length),
+        votes,
+        stateRoot: this.#state.root(),
+        daCommitment: NO_DA_COMMITMENT,
+      },
+      key,
+    );
+    return { block, state: this.#state, late, included: txs };
+  }
+}

@@ -1,0 +1,204 @@
+import { batchHash } from '../codec/blockCodec.ts';
+import { CodecError } from '../codec/codecError.ts';
+import { ConsensusError } from '../consensus/consensusError.ts';
+import { decodeVote, type SignedVote, verifyVoteSignature } from '../consensus/vote.ts';
+import type { ExecutionContext, StateMachine } from '../execution/stateMachine.ts';
+import type { TransferState } from '../execution/transferState.ts';
+import type { Genesis } from '../genesis/genesis.ts';
+import { SLOT_GAS_LIMIT } from '../params/txParams.ts';
+import type { PohEntry } from '../poh/poh.ts';
+import type { PohVerifierPool } from '../poh/pohVerifierPool.ts';
+import {
+  equalBytes,
+  type PohRules,
+  type PohVerdict,
+  verifyEntries,
+  verifyEntryShape,
+} from '../poh/verifyEntries.ts';
+import type { SignerKeyCache } from '../tx/signerKeyCache.ts';
+import { type ValidTx, validateTransaction } from '../tx/validateTransaction.ts';
+import type { SignedBlock } from '../types/block.ts';
+import { toHex } from '../utils/hex.ts';
+import type { Bank } from './forks.ts';
+
+/** Why a block is invalid: a stable code (`block.<reason>`) and a message. */
+export type ReplayVerdict =
+  | {
+      readonly kind: 'valid';
+      readonly bank: Bank;
+      readonly votes: readonly SignedVote[];
+      readonly txs: readonly ValidTx[];
+    }
+  | { readonly kind: 'invalid'; readonly code: string; readonly reason: string };
+
+export interface ExecDeps {
+  readonly genesis: Genesis;
+  readonly keys: SignerKeyCache;
+  readonly sm: StateMachine<TransferState>;
+  readonly ctx: ExecutionContext;
+}
+
+/** Gas used per sender within one block, for the §7.6 cap. */
+export type SenderGas = Map<string, bigint>;
+
+export type ExecOutcome =
+  | { readonly kind: 'included'; readonly valid: ValidTx; readonly gas: bigint }
+  | { readonly kind: 'excluded'; readonly code: string; readonly reason: string };
+
+/**
+ * Runs one transaction against `state` the way both the leader (building) and every validator
+ * (replaying) do: the 7 edge steps of `validateTransaction` against the state at this position
+ * (with the sender's gas so far in the block), then the state machine. Only an `included` tx may
+ * be in a block; it has changed `state`.
+ */
+export function executeTx(
+  state: TransferState,
+  bytes: Uint8Array,
+  senderGas: SenderGas,
+  deps: ExecDeps,
+): ExecOutcome {
+  const v = validateTransaction(bytes, {
+    shard: deps.genesis.shard,
+    baseFee: deps.ctx.baseFee,
+    account: (k) => state.account(k),
+    keys: deps.keys,
+    senderGasUsed: senderGas.get(toHex(bytesOfSender(bytes))) ?? 0n,
+  });
+  if (v.kind === 'rejected') return { kind: 'excluded', code: v.code, reason: v.reason };
+  const r = deps.sm.apply(state, v.tx, deps.ctx);
+  if (r.kind === 'invalid') return { kind: 'excluded', code: r.code, reason: r.reason };
+  const sender = toHex(v.tx.sender);
+  senderGas.set(sender, (senderGas.get(sender) ?? 0n) + v.tx.gasLimit);
+  return { kind: 'included', valid: v, gas: v.tx.gasLimit };
+}
+
+/** The sender key sits right after version (1) and shard (4) in the canonical encoding. */
+function bytesOfSender(bytes: Uint8Array): Uint8Array {
+  return bytes.subarray(5, 37);
+}
+
+export interface ReplayDeps extends ExecDeps {
+  /** Parallel PoH verification; the calling thread verifies when absent. */
+  readonly verifier: PohVerifierPool | null;
+  /**
+   * Skip the PoH hash chain (shape is still checked): only for blocks read back from this node's
+   * own store, which were verified before they were written.
+   */
+  readonly trustPoh?: boolean;
+}
+
+function invalid(code: string, reason: string): ReplayVerdict {
+  return { kind: 'invalid', code: `block.${code}`, reason };
+}
+
+function pohReason(v: Exclude<PohVerdict, { kind: 'valid' }>): string {
+  switch (v.kind) {
+    case 'hashMismatch':
+      return `entry ${v.index} does not hash from the one before`;
+    case 'malformedEntry':
+      return `entry ${v.index}: ${v.reason}`;
+    case 'tickHashCount':
+      return `entry ${v.index}: ${v.actual} hashes in a tick period, expected ${v.expected}`;
+    case 'tickCount':
+      return `${v.actual} ticks, expected ${v.expected}`;
+  }
+}
+
+/**
+ * Replays a block on its parent bank (Agave `replay_stage` + `blockstore_processor`), checking in
+ * order, cheapest first: parent link, tick height, PoH start, PoH shape (ticks for every slot
+ * since the parent, §7.2), the PoH hash chain (on worker threads), that every mixin is the hash of
+ * its transaction batch, the transactions (each `executeTx`-included, block gas ≤ slot limit),
+ * the votes (decode + signature), and the state root. The signature and leader are checked at
+ * the gossip edge before this.
+ */
+export async function replayBlock(
+  block: SignedBlock,
+  hash: Uint8Array,
+  parent: Bank,
+  deps: ReplayDeps,
+): Promise<ReplayVerdict> {
+  const t = deps.genesis.ticksPerSlot;
+  if (block.parentSlot !== parent.slot || !equalBytes(block.parentHash, parent.hash))
+    return invalid('parent', `parent is not slot ${parent.slot}`);
+  if (block.slot <= parent.slot) return invalid('slot', 'slot not above the parent');
+  if (block.tickHeight !== block.slot * t)
+    return invalid('tick_height', `tick height ${block.tickHeight} ≠ ${block.slot * t}`);
+  if (!equalBytes(block.pohStart, parent.lastHash))
+    return invalid('poh_start', 'PoH does not start at the parent’s last hash');
+  const rules: PohRules = {
+    hashesPerTick: deps.genesis.hashesPerTick,
+    ticksPerSlot: (block.slot - parent.slot) * t,
+  };
+  const poh =
+    deps.trustPoh === true
+      ? verifyEntryShape(block.entries, rules)
+      : deps.verifier === null
+        ? verifyEntries(block.pohStart, block.entries, rules)
+        : await deps.verifier.verify(block.pohStart, block.entries, rules);
+  if (poh.kind !== 'valid') return invalid('poh', pohReason(poh));
+
+  const mixins = block.entries.filter((e): e is Required<PohEntry> => e.mixin !== undefined);
+  if (mixins.length !== block.entryTxCounts.length)
+    return invalid(
+      'entry_tx_counts',
+      `${mixins.length} mixins, ${block.entryTxCounts.length} counts`,
+    );
+  let at = 0;
+  for (const [i, e] of mixins.entries()) {
+    const n = block.entryTxCounts[i] as number;
+    if (n < 1 || at + n > block.transactions.length)
+      return invalid('entry_tx_counts', `batch ${i} of ${n} transactions out of range`);
+    if (!equalBytes(e.mixin, batchHash(block.transactions.slice(at, at + n))))
+      return invalid('mixin', `entry mixin ${i} is not the hash of its batch`);
+    at += n;
+  }
+  if (at !== block.transactions.length)
+    return invalid('entry_tx_counts', `${block.transactions.length - at} transactions in no batch`);
+
+  const state = parent.state.clone();
+  const senderGas: SenderGas = new Map();
+  let gas = 0n;
+  const txs: ValidTx[] = [];
+  for (const [i, bytes] of block.transactions.entries()) {
+    const r = executeTx(state, bytes, senderGas, deps);
+    if (r.kind === 'excluded') return invalid('transaction', `tx ${i}: ${r.code}: ${r.reason}`);
+    txs.push(r.valid);
+    gas += r.gas;
+    if (gas > SLOT_GAS_LIMIT) return invalid('gas', `block gas above ${SLOT_GAS_LIMIT}`);
+  }
+
+  const votes: SignedVote[] = [];
+  for (const [i, bytes] of block.votes.entries()) {
+    let v: SignedVote;
+    try {
+      v = decodeVote(bytes);
+    } catch (err) {
+      if (err instanceof CodecError || err instanceof ConsensusError)
+        return invalid('vote', `vote ${i}: ${err.code}`);
+      throw err;
+    }
+    if (v.shard !== block.shard || !verifyVoteSignature(v))
+      return invalid('vote', `vote ${i} is not a valid vote of this shard`);
+    votes.push(v);
+  }
+
+  if (!equalBytes(state.root(), block.stateRoot))
+    return invalid('state_root', 'state root differs from the one executed');
+  const last = block.entries.at(-1) as PohEntry;
+  return {
+    kind: 'valid',
+    votes,
+    txs,
+    bank: {
+      slot: block.slot,
+      hash,
+      hashHex: toHex(hash),
+      parentSlot: parent.slot,
+      lastHash: last.hash,
+      tickHeight: block.tickHeight,
+      block,
+      state,
+    },
+  };
+}
