@@ -1,15 +1,15 @@
 /**
  * `npm start` — the local Open Moltbook network on this machine: the EVM L2 (Hardhat's EDR, chain
- * type op) with every contract deployed, and a shard validator producing 400 ms PoH slots.
+ * type op) with every contract deployed, and a shard of 4 validators (one process each) that
+ * produce 400 ms PoH slots and finalize them with Tower BFT.
  * Ctrl-C stops every part cleanly and exits 0.
  */
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { blockHash } from '../rollup/src/codec/blockCodec.ts';
+import { spawnValidator } from '../rollup/src/cli/spawnValidator.ts';
 import { describeGenesis } from '../rollup/src/genesis/genesis.ts';
 import { loadOrCreateDevNet } from '../rollup/src/node/devNet.ts';
-import { ValidatorNode } from '../rollup/src/node/validatorNode.ts';
 import { createLogger } from '../rollup/src/utils/createLogger.ts';
 import { toHex } from '../rollup/src/utils/hex.ts';
 import { usageError } from './lib/usageError.ts';
@@ -17,8 +17,10 @@ import { usageError } from './lib/usageError.ts';
 const USAGE = `usage: npm start [-- options]
   --host <addr>        interface to listen on (default 127.0.0.1)
   --l2-port <port>     L2 JSON-RPC port (default 8545, 0 = any free port)
-  --rpc-port <port>    rollup validator RPC port (default 8899, 0 = any free port)
-  --data-dir <dir>     where the validator keeps its key, genesis and blocks (default .moltbook/local)
+  --rpc-port <port>    RPC port of the first validator, the others take the next ones
+                       (default 8899 → 8899-8902; 0 = any free ports)
+  --validators <n>     validators in the shard, one process each (default 4)
+  --data-dir <dir>     where the validators keep keys, genesis and chains (default .moltbook/local)
   --reset              delete the data directory first (a new chain)
   --help               this text`;
 
@@ -30,6 +32,7 @@ function parseFlags() {
         'l2-port': { type: 'string', default: '8545' },
         'rpc-port': { type: 'string', default: '8899' },
         'data-dir': { type: 'string', default: '.moltbook/local' },
+        validators: { type: 'string', default: '4' },
         reset: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -57,6 +60,9 @@ const host = flags.host;
 const l2Port = port(flags['l2-port'], '--l2-port');
 const rpcPort = port(flags['rpc-port'], '--rpc-port');
 const dataDir = resolve(flags['data-dir']);
+const validatorCount = Number(flags.validators);
+if (!/^\d+$/.test(flags.validators) || validatorCount < 1 || validatorCount > 16)
+  usageError(`--validators must be 1-16, got '${flags.validators}'`, USAGE);
 
 const log = createLogger('start');
 const stoppers: (() => Promise<void>)[] = [];
@@ -106,44 +112,67 @@ try {
   stoppers.push(() => l2.close());
   log(`      L2 ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  log('[2/2] starting the shard-0 validator (PoH in a worker thread)…');
-  const devnet = loadOrCreateDevNet(dataDir);
-  const rollupLog = createLogger('rollup');
-  let lastReport = 0;
-  const node = new ValidatorNode(
-    { dataDir, genesis: devnet.genesis, host, rpcPort },
-    {
-      key: devnet.key,
-      log: rollupLog,
-      onBlock: (b) => {
-        // A human heartbeat every 25 slots (~10 s), not a line per slot.
-        if (b.slot === 0 || b.slot - lastReport >= 25) {
-          lastReport = b.slot;
-          rollupLog(
-            `slot ${b.slot} · tick height ${b.tickHeight} · block ${toHex(blockHash(b)).slice(0, 12)}…`,
-          );
-        }
-      },
-    },
+  const devnet = loadOrCreateDevNet(dataDir, validatorCount);
+  log(
+    `[2/2] starting ${validatorCount} shard-0 validators (separate processes; PoH in worker threads)…`,
   );
-  stoppers.push(() => node.stop());
-  await node.start();
+  const rollupLog = createLogger('rollup');
+  const started: { rpcUrl: string; metricsUrl: string; key: string }[] = [];
+  const peers: string[] = [];
+  for (const [i, v] of devnet.validators.entries()) {
+    const proc = spawnValidator({
+      args: [
+        '--genesis',
+        devnet.genesisPath,
+        '--key',
+        v.keyPath,
+        '--data-dir',
+        v.dataDir,
+        '--host',
+        host,
+        '--rpc-port',
+        String(rpcPort === 0 ? 0 : rpcPort + i),
+        ...peers.flatMap((p) => ['--peer', p]),
+      ],
+      // Each validator logs its own heartbeats; prefix them with its number.
+      onLine: (line) => {
+        if (/finalized slot|produced slot|error|halted|invalid|equivocation|restored/.test(line))
+          rollupLog(`v${i} ${line.replace(/^\S+ node\s+/, '')}`);
+      },
+    });
+    stoppers.push(async () => {
+      if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
+      const code = await proc.exited;
+      if (code !== 0 && code !== null) throw new Error(`validator ${i} exited ${code}`);
+    });
+    const ep = await proc.ready;
+    peers.push(...ep.p2p);
+    started.push({ rpcUrl: ep.rpcUrl, metricsUrl: ep.metricsUrl, key: toHex(v.key.publicKey) });
+    proc.exited.then((code) => {
+      if (!stopping) {
+        process.stderr.write(`error: validator ${i} exited (${code}):\n${proc.output()}\n`);
+        void shutdown(1);
+      }
+    });
+  }
   rollupLog(`${devnet.created ? 'created' : 'loaded'} ${describeGenesis(devnet.genesis)}`);
 
   const rows: [string, string][] = [
     ['L2 JSON-RPC', `${l2.rpcUrl}  (chain id ${l2.chainId}, ${l2.chainType})`],
     ...Object.entries(l2.contracts).map(([name, addr]): [string, string] => [`  ${name}`, addr]),
+    ...started.flatMap((v, i): [string, string][] => [
+      [`Rollup RPC v${i}`, `${v.rpcUrl}  (validator ${v.key.slice(0, 16)}…)`],
+      [`  metrics v${i}`, v.metricsUrl],
+    ]),
     [
-      'Rollup RPC',
-      `${node.rpcUrl}  (JSON-RPC: getSlot, getBlock, getBlocks, getGenesis, getPohStatus)`,
+      'Faucet key',
+      `${devnet.faucetKeyPath}  (${toHex(devnet.faucet.publicKey).slice(0, 16)}…, funded at genesis)`,
     ],
-    ['  metrics', `${node.rpcUrl}/metrics`],
-    ['  validator', toHex(devnet.key.publicKey)],
     ['Data dir', dataDir],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(
-    `\nOpen Moltbook local network is up:\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n\nPress Ctrl-C to stop.\n\n`,
+    `\nOpen Moltbook local network is up:\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n\nRollup JSON-RPC: getSlot, getBlock, getBlocks, getAccount, sendTransaction, getStatus, getGenesis.\nPress Ctrl-C to stop.\n\n`,
   );
 } catch (err) {
   await fatal(err);

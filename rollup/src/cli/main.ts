@@ -2,8 +2,10 @@
 /**
  * moltbook-node — the validator CLI.
  *
- *   moltbook-node run [--data-dir d] [--host h] [--rpc-port p] [--genesis file --key file]
+ *   moltbook-node run [--config file] [--genesis file --key file] [--data-dir d] [--host h]
+ *                     [--rpc-port p] [--p2p-port p] [--metrics-port p] [--peer multiaddr]… [--shard n]
  *   moltbook-node keygen --out <file>
+ *   moltbook-node peer-id --key <file>
  *
  * Bad flags and known startup failures print one line that says what to do (exit 2 / 1);
  * SIGINT/SIGTERM stop the node cleanly (exit 0).
@@ -14,15 +16,31 @@ import { generateEd25519, privateKeyFromPem, privateKeyToPem } from '../crypto/e
 import { describeGenesis, GenesisError, parseGenesis } from '../genesis/genesis.ts';
 import { loadOrCreateDevNet } from '../node/devNet.ts';
 import { ValidatorNode } from '../node/validatorNode.ts';
+import { peerIdOfValidator } from '../p2p/createP2pNode.ts';
+import { SLOT_DURATION_MS } from '../params/consensusParams.ts';
 import { createLogger } from '../utils/createLogger.ts';
 import { toHex } from '../utils/hex.ts';
+import { type NodeConfig, parseNodeConfig } from './nodeConfig.ts';
 
 const USAGE = `usage:
-  moltbook-node run [--data-dir <dir>] [--host <addr>] [--rpc-port <port>] [--genesis <file> --key <file>]
+  moltbook-node run [options]
+      --config <file>        JSON file with any of the options below (flags override it)
+      --genesis <file>       shard genesis (JSON); with --key
+      --key <file>           validator key (PKCS#8 PEM, from keygen); with --genesis
+      --data-dir <dir>       store, tower and votes (default .moltbook/node)
+      --host <addr>          interface for RPC, metrics and p2p (default 127.0.0.1)
+      --rpc-port <port>      JSON-RPC + /metrics + /health (default 8899, 0 = any free port)
+      --p2p-port <port>      libp2p TCP (default 0 = any free port)
+      --metrics-port <port>  a separate port for /metrics and /health (default: the RPC port)
+      --peer <multiaddr>     a validator to dial, e.g. /ip4/10.0.0.2/tcp/8900/p2p/12D3Koo…; repeatable
+      --shard <n>            refuse to start unless the genesis is of this shard
+      --slot-ms <ms>         pace of the PoH clock (default ${SLOT_DURATION_MS}; test networks only)
       Without --genesis/--key, runs a single-validator development shard under --data-dir
       (key and genesis are created there on first run).
   moltbook-node keygen --out <file>
-      Writes a new Ed25519 validator key (PKCS#8 PEM, mode 0600) and prints its public key.`;
+      Writes a new Ed25519 validator key (PKCS#8 PEM, mode 0600) and prints its public key.
+  moltbook-node peer-id --key <file>
+      Prints the libp2p peer id of a validator key (others put it in the /p2p/ part of --peer).`;
 
 function die(message: string, code = 2): never {
   process.stderr.write(`error: ${message}\n${code === 2 ? `${USAGE}\n` : ''}`);
@@ -37,6 +55,18 @@ function parse(
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
     return die((err as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+}
+
+function readKey(path: string) {
+  try {
+    return privateKeyFromPem(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return die(
+      e.code === 'ENOENT' ? `key file not found: ${path}` : `${path} is not an Ed25519 key`,
+      1,
+    );
   }
 }
 
@@ -59,30 +89,65 @@ if (command === 'keygen') {
     );
   }
   process.stdout.write(`${toHex(key.publicKey)}\n`);
+} else if (command === 'peer-id') {
+  const v = parse(rest, { key: { type: 'string' } });
+  if (typeof v.key !== 'string') die('peer-id needs --key <file>');
+  process.stdout.write(`${peerIdOfValidator(readKey(v.key).publicKey)}\n`);
 } else if (command === 'run') {
   const v = parse(rest, {
-    'data-dir': { type: 'string', default: '.moltbook/node' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'rpc-port': { type: 'string', default: '8899' },
+    config: { type: 'string' },
+    'data-dir': { type: 'string' },
+    host: { type: 'string' },
+    'rpc-port': { type: 'string' },
+    'p2p-port': { type: 'string' },
+    'metrics-port': { type: 'string' },
+    peer: { type: 'string', multiple: true },
+    shard: { type: 'string' },
+    'slot-ms': { type: 'string' },
     genesis: { type: 'string' },
     key: { type: 'string' },
   });
-  const portText = String(v['rpc-port']);
-  if (!/^\d+$/.test(portText) || Number(portText) > 65_535)
-    die(`--rpc-port must be a port number 0-65535, got '${portText}'`);
-  if ((v.genesis === undefined) !== (v.key === undefined)) die('--genesis and --key go together');
-  const dataDir = String(v['data-dir']);
-  const log = createLogger('node');
-  let setup: ReturnType<typeof loadOrCreateDevNet>;
+  let fileConfig: unknown = {};
+  if (typeof v.config === 'string') {
+    try {
+      fileConfig = JSON.parse(readFileSync(v.config, 'utf8'));
+    } catch (err) {
+      die(
+        (err as NodeJS.ErrnoException).code === 'ENOENT'
+          ? `config file not found: ${v.config}`
+          : `${v.config} is not valid JSON`,
+        1,
+      );
+    }
+  }
+  let config: NodeConfig;
   try {
-    if (typeof v.genesis === 'string' && typeof v.key === 'string') {
+    config = parseNodeConfig(fileConfig, {
+      dataDir: v['data-dir'],
+      host: v.host,
+      rpcPort: v['rpc-port'],
+      p2pPort: v['p2p-port'],
+      metricsPort: v['metrics-port'],
+      peers: v.peer,
+      shard: v.shard,
+      slotMs: v['slot-ms'],
+      genesis: v.genesis,
+      key: v.key,
+    });
+  } catch (err) {
+    die((err as Error).message);
+  }
+  const log = createLogger('node');
+  let setup: { genesis: ReturnType<typeof parseGenesis>; key: ReturnType<typeof readKey> };
+  try {
+    if (config.genesis !== undefined && config.key !== undefined) {
       setup = {
-        genesis: parseGenesis(JSON.parse(readFileSync(v.genesis, 'utf8'))),
-        key: privateKeyFromPem(readFileSync(v.key, 'utf8')),
-        created: false,
+        genesis: parseGenesis(JSON.parse(readFileSync(config.genesis, 'utf8'))),
+        key: readKey(config.key),
       };
     } else {
-      setup = loadOrCreateDevNet(dataDir);
+      const dev = loadOrCreateDevNet(config.dataDir, 1);
+      setup = { genesis: dev.genesis, key: (dev.validators[0] as { key: typeof setup.key }).key };
     }
   } catch (err) {
     const e = err as Error & { code?: string };
@@ -93,12 +158,32 @@ if (command === 'keygen') {
       1,
     );
   }
+  if (config.shard !== undefined && config.shard !== setup.genesis.shard)
+    die(`--shard ${config.shard}, but the genesis is of shard ${setup.genesis.shard}`, 1);
+  const dataDir = config.genesis === undefined ? `${config.dataDir}/validator-0` : config.dataDir;
   const node = new ValidatorNode(
-    { dataDir, genesis: setup.genesis, host: String(v.host), rpcPort: Number(portText) },
+    {
+      dataDir,
+      genesis: setup.genesis,
+      host: config.host,
+      rpcPort: config.rpcPort,
+      p2pPort: config.p2pPort,
+      peers: config.peers,
+      ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
+      ...(config.slotMs === undefined
+        ? {}
+        : {
+            targetTickNs: (BigInt(config.slotMs) * 1_000_000n) / BigInt(setup.genesis.ticksPerSlot),
+          }),
+    },
     {
       key: setup.key,
       log,
-      onBlock: (b) => b.slot % 25 === 0 && log(`slot ${b.slot} · tick height ${b.tickHeight}`),
+      onBlock: (b, produced) =>
+        produced &&
+        b.slot % 20 === 0 &&
+        log(`produced slot ${b.slot} · ${b.transactions.length} tx`),
+      onRoot: (slot) => slot % 50 < 4 && log(`finalized slot ${slot}`),
     },
   );
   let stopping = false;
@@ -122,7 +207,8 @@ if (command === 'keygen') {
     );
   }
   log(`validator ${toHex(setup.key.publicKey).slice(0, 16)}… · ${describeGenesis(setup.genesis)}`);
-  log(`RPC ${node.rpcUrl}  ·  metrics ${node.rpcUrl}/metrics  ·  data ${dataDir}`);
+  log(`RPC ${node.rpcUrl}  ·  metrics ${node.metricsUrl}  ·  data ${dataDir}`);
+  for (const a of node.p2pAddrs) log(`p2p ${a}`);
 } else {
   die(command === undefined ? 'missing command' : `unknown command '${command}'`);
 }

@@ -7,41 +7,77 @@ import {
   privateKeyToPem,
 } from '../crypto/ed25519.ts';
 import { defaultGenesis, type Genesis, GenesisError, parseGenesis } from '../genesis/genesis.ts';
-import { LOCAL_HASHES_PER_TICK } from '../params/consensusParams.ts';
 import { toHex } from '../utils/hex.ts';
+import { NodeError } from './validatorNode.ts';
 
-/** Stake of the development validator: 1,000,000 MOLT in micromolt. */
+/** Stake of each development validator: 1,000,000 MOLT in micromolt. */
 const DEV_STAKE = '1000000000000';
+/** Balance of the development faucet account: 1,000,000 MOLT in micromolt. */
+const DEV_FAUCET_BALANCE = '1000000000000';
 /** Epoch length of the development network (short, so epoch logic is exercised locally). */
 const DEV_SLOTS_PER_EPOCH = 1_000;
+/**
+ * Hashes per tick of the local network. One 2-core machine runs the L2 and every validator's PoH,
+ * so each validator's PoH is made 10× lighter than production (12,500): four validators then
+ * hash ≈ 0.8 M/s together, a quarter of one core, and keep 400 ms slots. Verified the same way.
+ */
+export const DEV_HASHES_PER_TICK = 1_250;
+
+export interface DevValidator {
+  readonly key: Ed25519KeyPair;
+  /** The validator's own data directory (store, tower). */
+  readonly dataDir: string;
+  readonly keyPath: string;
+}
 
 export interface DevNet {
-  readonly key: Ed25519KeyPair;
   readonly genesis: Genesis;
+  readonly genesisPath: string;
+  readonly validators: readonly DevValidator[];
+  /** A funded account for trying transfers (its key is in `faucet-key.pem`). */
+  readonly faucet: Ed25519KeyPair;
+  readonly faucetKeyPath: string;
   readonly created: boolean;
 }
 
+function loadOrCreateKey(path: string): { key: Ed25519KeyPair; created: boolean } {
+  if (existsSync(path))
+    return { key: privateKeyFromPem(readFileSync(path, 'utf8')), created: false };
+  const key = generateEd25519();
+  writeFileSync(path, privateKeyToPem(key.privateKey), { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return { key, created: true };
+}
+
 /**
- * The single-validator development shard under `dataDir`: its validator key (PKCS#8 PEM, mode
- * 0600) and genesis are created on first use and reused afterwards, so a restart resumes the
- * same chain.
+ * The development shard under `dataDir`: `count` validator keys (PKCS#8 PEM, mode 0600) in
+ * `validator-<i>/`, a funded faucet key and one genesis, created on first use and reused after,
+ * so a restart resumes the same chain. A directory made for another number of validators (or by
+ * an older version) is refused with a message.
  */
-export function loadOrCreateDevNet(dataDir: string): DevNet {
+export function loadOrCreateDevNet(dataDir: string, count = 4): DevNet {
   mkdirSync(dataDir, { recursive: true });
-  const keyPath = join(dataDir, 'validator-key.pem');
   const genesisPath = join(dataDir, 'genesis.json');
+  const hadGenesis = existsSync(genesisPath);
   let created = false;
-  let key: Ed25519KeyPair;
-  if (existsSync(keyPath)) {
-    key = privateKeyFromPem(readFileSync(keyPath, 'utf8'));
-  } else {
-    key = generateEd25519();
-    writeFileSync(keyPath, privateKeyToPem(key.privateKey), { mode: 0o600 });
-    chmodSync(keyPath, 0o600);
-    created = true;
+  const validators: DevValidator[] = [];
+  for (let i = 0; i < count; i++) {
+    const dir = join(dataDir, `validator-${i}`);
+    mkdirSync(dir, { recursive: true });
+    const keyPath = join(dir, 'validator-key.pem');
+    if (hadGenesis && !existsSync(keyPath))
+      throw new NodeError(
+        'node.devnet_layout',
+        `${dataDir} holds a development network of another shape; start over with --reset`,
+      );
+    const k = loadOrCreateKey(keyPath);
+    created ||= k.created;
+    validators.push({ key: k.key, dataDir: dir, keyPath });
   }
+  const faucetKeyPath = join(dataDir, 'faucet-key.pem');
+  const faucet = loadOrCreateKey(faucetKeyPath);
   let genesis: Genesis;
-  if (existsSync(genesisPath)) {
+  if (hadGenesis) {
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(genesisPath, 'utf8'));
@@ -49,13 +85,30 @@ export function loadOrCreateDevNet(dataDir: string): DevNet {
       throw new GenesisError('genesis.not_json', `${genesisPath} is not valid JSON`);
     }
     genesis = parseGenesis(json);
+    const keys = new Set(validators.map((v) => toHex(v.key.publicKey)));
+    if (genesis.validators.length !== count || !genesis.validators.every((v) => keys.has(v.pubkey)))
+      throw new NodeError(
+        'node.devnet_layout',
+        `${genesisPath} was made for other validators (an older layout?); start over with --reset`,
+      );
   } else {
-    genesis = defaultGenesis([{ pubkey: toHex(key.publicKey), stake: DEV_STAKE }], {
-      hashesPerTick: LOCAL_HASHES_PER_TICK,
-      slotsPerEpoch: DEV_SLOTS_PER_EPOCH,
-    });
+    genesis = defaultGenesis(
+      validators.map((v) => ({ pubkey: toHex(v.key.publicKey), stake: DEV_STAKE })),
+      {
+        hashesPerTick: DEV_HASHES_PER_TICK,
+        slotsPerEpoch: DEV_SLOTS_PER_EPOCH,
+        accounts: [{ pubkey: toHex(faucet.key.publicKey), balance: DEV_FAUCET_BALANCE }],
+      },
+    );
     writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);
     created = true;
   }
-  return { key, genesis, created };
+  return {
+    genesis,
+    genesisPath,
+    validators,
+    faucet: faucet.key,
+    faucetKeyPath,
+    created: created || faucet.created,
+  };
 }

@@ -40,6 +40,7 @@ import {
   type GossipVerdict,
   libp2pKeyFromEd25519,
   type P2pNode,
+  peerIdOfValidator,
   setGossipValidator,
   shardTopic,
 } from '../p2p/createP2pNode.ts';
@@ -86,6 +87,8 @@ export interface ValidatorNodeOpts {
   readonly host: string;
   /** 0 picks a free port. */
   readonly rpcPort: number;
+  /** A separate port for GET /metrics and /health (Prometheus scrapes); none when absent. */
+  readonly metricsPort?: number;
   /** libp2p TCP port; 0 picks a free one. */
   readonly p2pPort?: number;
   /** Multiaddrs of other validators, dialed at start and retried until connected. */
@@ -162,6 +165,8 @@ export class ValidatorNode implements NodeRpcView {
   readonly #evidenceKeys = new Set<string>();
   readonly #addedAt = new Map<number, bigint>();
   rpcUrl = '';
+  metricsUrl = '';
+  #metricsServer: RpcServer | null = null;
   p2pAddrs: string[] = [];
 
   constructor(opts: ValidatorNodeOpts, deps: ValidatorNodeDeps) {
@@ -223,15 +228,48 @@ export class ValidatorNode implements NodeRpcView {
       await this.#closeAll();
       throw err;
     }
+    this.#waiting = this.#startWhenSupermajority();
+  }
+
+  /**
+   * Agave `--wait-for-supermajority`: PoH (the slot clock) starts only once validators holding
+   * more than 2/3 of the stake are connected, so a shard that boots together starts its slots
+   * together instead of each node leading and voting on a fork of its own (whose lockouts would
+   * then keep it from voting for hundreds of slots). A node alone with > 2/3 starts at once.
+   */
+  async #startWhenSupermajority(): Promise<void> {
+    const peerStake = new Map(
+      this.genesis.validators.map((v) => [
+        peerIdOfValidator(Buffer.from(v.pubkey, 'hex')),
+        BigInt(v.stake),
+      ]),
+    );
+    const total = [...this.#stakes.values()].reduce((a, b) => a + b, 0n);
+    const own = this.#stakes.get(this.identity) ?? 0n;
+    let lastLog = 0;
+    for (let i = 0; !this.#stopping; i++) {
+      let seen = own;
+      for (const p of this.#p2p?.getPeers() ?? []) seen += peerStake.get(p.toString()) ?? 0n;
+      if (seen * 3n > total * 2n) break;
+      if (i - lastLog >= 50) {
+        lastLog = i;
+        this.#deps.log(
+          `waiting for validators with more than 2/3 of the stake to connect (have ${(seen * 100n) / total}%)`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (this.#stopping) return;
     const best = this.#f.best();
     this.#resetBank = best;
     this.#tickHeight = best.tickHeight;
+    this.#lastTickAt = process.hrtime.bigint();
     this.#poh = new PohService(
       {
         startHash: best.lastHash,
         tickHeight: best.tickHeight,
-        hashesPerTick: genesis.hashesPerTick,
-        targetTickNs: this.#opts.targetTickNs ?? targetTickNs(genesis.ticksPerSlot),
+        hashesPerTick: this.genesis.hashesPerTick,
+        targetTickNs: this.#opts.targetTickNs ?? targetTickNs(this.genesis.ticksPerSlot),
       },
       {
         onTick: (height, entry) => this.#onTick(height, entry),
@@ -239,6 +277,8 @@ export class ValidatorNode implements NodeRpcView {
       },
     );
   }
+
+  #waiting: Promise<void> = Promise.resolve();
 
   // ── restart ────────────────────────────────────────────────────────────────────────────────
 
@@ -362,20 +402,41 @@ export class ValidatorNode implements NodeRpcView {
       if (this.#builder !== null) return;
     }
     if (height % t === 0) this.#maybeStartSlot(height / t + 1);
+    else if (this.#grace !== null && height >= this.#grace.until) {
+      const { slot } = this.#grace;
+      this.#grace = null;
+      const parent = this.#resetBank;
+      if (parent !== null && slot > parent.slot && slot > this.#producedSlot && height < slot * t) {
+        this.#builder = new BlockBuilder(parent, slot, this.#exec);
+        this.#slotStartedAt = process.hrtime.bigint();
+      }
+    }
   }
 
   /** At the start of `slot`: build it when this node leads it and is caught up with the cluster. */
   #maybeStartSlot(slot: number): void {
+    this.#grace = null;
     const parent = this.#resetBank;
     if (parent === null || this.leaderOf(slot) !== this.identity) return;
     if (slot <= this.#producedSlot || slot <= parent.slot) return;
     // Behind the cluster (restarting or partitioned away): catch up before leading.
     if (this.#highestSeenSlot > slot + NUM_CONSECUTIVE_LEADER_SLOTS) return;
+    // Grace (Agave `PohRecorder::reached_leader_slot`): when the previous slot is another
+    // leader's and its block is not here yet, wait up to half a slot for it rather than fork it
+    // off by building on an older parent. Its arrival resets PoH and starts this slot at once.
+    const t = this.genesis.ticksPerSlot;
+    const prevOther = slot > 1 && this.leaderOf(slot - 1) !== this.identity;
+    if (prevOther && parent.slot < slot - 1 && this.#tickHeight < (slot - 1) * t + t / 2) {
+      this.#grace = { slot, until: (slot - 1) * t + Math.floor(t / 2) };
+      return;
+    }
     this.#builder = new BlockBuilder(parent, slot, this.#exec);
     this.#slotStartedAt = process.hrtime.bigint();
   }
 
   #slotStartedAt = 0n;
+  /** A leader slot waiting for the previous leader's block (see #maybeStartSlot). */
+  #grace: { readonly slot: number; readonly until: number } | null = null;
 
   /** Leader: takes the next batch from the mempool, executes it and mixes it into PoH. */
   #fillBatch(b: BlockBuilder): void {
@@ -863,6 +924,20 @@ export class ValidatorNode implements NodeRpcView {
     );
     this.rpcUrl = await rpc.listen();
     this.#rpc = rpc;
+    this.metricsUrl = `${this.rpcUrl}/metrics`;
+    if (this.#opts.metricsPort !== undefined) {
+      const m = new RpcServer(
+        {
+          host: this.#opts.host,
+          port: this.#opts.metricsPort,
+          portName: 'metrics',
+          portFlag: '--metrics-port',
+        },
+        { metrics: this.#metrics, log: this.#deps.log, health: () => this.health(), handlers: {} },
+      );
+      this.metricsUrl = `${await m.listen()}/metrics`;
+      this.#metricsServer = m;
+    }
   }
 
   /**
@@ -871,6 +946,8 @@ export class ValidatorNode implements NodeRpcView {
    */
   health(): NodeHealth {
     if (this.#failure !== null) return { ok: false, reason: `halted: ${this.#failure.message}` };
+    if (this.#poh === null && !this.#stopping)
+      return { ok: false, reason: 'waiting for validators with > 2/3 of the stake' };
     const sinceTickMs = Number(process.hrtime.bigint() - this.#lastTickAt) / 1e6;
     if (sinceTickMs > STALL_AFTER_MS)
       return { ok: false, reason: `no PoH tick for ${Math.round(sinceTickMs)} ms` };
@@ -967,6 +1044,7 @@ export class ValidatorNode implements NodeRpcView {
   /** Stops PoH first (no new blocks), lets queued work land, then closes network, RPC and store. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    await this.#waiting;
     const poh = this.#poh;
     this.#poh = null;
     if (poh !== null) await poh.stop().catch(() => {});
@@ -983,6 +1061,8 @@ export class ValidatorNode implements NodeRpcView {
     this.#p2p = null;
     await this.#rpc?.close();
     this.#rpc = null;
+    await this.#metricsServer?.close();
+    this.#metricsServer = null;
     await this.#verifier?.close();
     this.#verifier = null;
     await this.#store?.close();

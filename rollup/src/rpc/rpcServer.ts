@@ -12,6 +12,9 @@ export interface RpcServerOpts {
   readonly maxBodyBytes?: number;
   /** Most calls in one batch. */
   readonly maxBatch?: number;
+  /** What the port serves and the flag that sets it, for the port-in-use message. */
+  readonly portName?: string;
+  readonly portFlag?: string;
 }
 
 export interface RpcServerDeps {
@@ -49,7 +52,13 @@ export class RpcServer {
   readonly #deps: RpcServerDeps;
 
   constructor(opts: RpcServerOpts, deps: RpcServerDeps) {
-    this.#opts = { maxBodyBytes: 1 << 20, maxBatch: 100, ...opts };
+    this.#opts = {
+      maxBodyBytes: 1 << 20,
+      maxBatch: 100,
+      portName: 'rollup RPC',
+      portFlag: '--rpc-port',
+      ...opts,
+    };
     this.#deps = deps;
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
@@ -66,7 +75,7 @@ export class RpcServer {
       const onError = (err: NodeJS.ErrnoException) => {
         reject(
           err.code === 'EADDRINUSE'
-            ? new PortInUseError(this.#opts.port, 'rollup RPC', '--rpc-port')
+            ? new PortInUseError(this.#opts.port, this.#opts.portName, this.#opts.portFlag)
             : err,
         );
       };

@@ -11,7 +11,7 @@ export interface Block {
   readonly slot: number;
   /** Slot of the parent block; parentSlot < slot, the gap is skipped slots. */
   readonly parentSlot: number;
-  /** Hash of the parent block (zero for the first block after genesis). */
+  /** Hash of the parent block; the genesis hash when the parent is slot 0. */
   readonly parentHash: Uint8Array;
   /** Ed25519 key of the slot leader (§7.3 `leader`). */
   readonly leader: Uint8Array;

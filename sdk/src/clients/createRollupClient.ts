@@ -1,20 +1,12 @@
-import {
-  type BlockJson,
-  blockFromJson,
-  blockHash,
-  type Genesis,
-  genesisHash,
-  importPublicKey,
-  type SignedBlock,
-  verifyBlockSignature,
-  verifyEntries,
-} from '@moltbook/rollup/verify';
+import { type BlockJson, blockHash, type Genesis, type SignedBlock } from '@moltbook/rollup/verify';
 import {
   HttpRequestError,
   InvalidParameterError,
   RpcRequestError,
   VerificationError,
 } from '../errors/baseError.ts';
+import { pubkeyArg } from '../utils/createTransfer.ts';
+import { verifyBlock } from './verifyBlock.ts';
 
 export interface RollupClientConfig {
   /** A validator's JSON-RPC URL, e.g. `http://127.0.0.1:8899`. */
@@ -29,21 +21,64 @@ export interface PohStatus {
   readonly ticksPerSlot: number;
 }
 
+/**
+ * Solana's commitment levels: `processed` = the node's best fork, `confirmed` = optimistically
+ * confirmed (> 2/3 of stake voted), `finalized` = rooted by the node's tower.
+ */
+export type Commitment = 'processed' | 'confirmed' | 'finalized';
+
+export interface Account {
+  /** Lowercase hex. */
+  readonly pubkey: string;
+  readonly nonce: bigint;
+  /** Micromolt. */
+  readonly balance: bigint;
+  /** Slot of the bank the account was read from. */
+  readonly slot: number;
+}
+
+/** `getStatus`: the node's view (fields as of this SDK; a node may add more). */
+export interface NodeStatus {
+  readonly identity: string;
+  readonly slot: number;
+  readonly confirmedSlot: number;
+  readonly finalizedSlot: number;
+  readonly pohSlot: number;
+  readonly leader: string;
+  readonly lastVotedSlot: number | null;
+  readonly peers: number;
+  readonly mempool: number;
+  readonly p2p: readonly string[];
+  readonly evidence: number;
+  readonly [field: string]: unknown;
+}
+
 export interface RollupClient {
   readonly url: string;
-  /** Latest slot the node has stored, or null before its first block. */
-  getSlot(): Promise<number | null>;
-  /** The block of `slot` as served (hex fields), or null for a skipped or unknown slot. */
+  /** Highest slot at `commitment` (default `processed`); 0 (the genesis) before any block. */
+  getSlot(params?: { commitment?: Commitment }): Promise<number>;
+  /** The block of `slot` (finalized chain, else best fork) as served, or null for none. */
   getBlock(params: { slot: number }): Promise<BlockJson | null>;
-  /** Slots in [from, to] that have a block (at most 500 per call). */
+  /** Slots in [from, to] that have a block on the node's chain (at most 500 per call). */
   getBlocks(params: { from: number; to?: number }): Promise<number[]>;
   getGenesis(): Promise<{ genesis: Genesis; genesisHash: string }>;
   getPohStatus(): Promise<PohStatus>;
+  getStatus(): Promise<NodeStatus>;
+  /** Encoded equivocation evidence the node holds (hex). */
+  getEvidence(): Promise<string[]>;
+  /** An account's nonce and balance at `commitment` (default `processed`). */
+  getAccount(params: { pubkey: Uint8Array | string; commitment?: Commitment }): Promise<Account>;
   /**
-   * Fetches `slot` and checks it as a light client would: well-formed, of the genesis's shard,
-   * signed by a genesis validator, a PoH sequence of exactly one slot that starts at
-   * `expectedPohStart`, and linked to `expectedParentHash` (both when given; pass the previous
-   * block's last entry hash and block hash to verify a chain). Throws VerificationError otherwise.
+   * Submits an encoded signed transaction (e.g. from `createTransfer`). Resolves with its id once
+   * the node admitted it to its mempool; a refusal is an RpcRequestError whose `reason` is the
+   * stable code (`tx.nonce_too_low`, `tx.insufficient_balance`, …).
+   */
+  sendTransaction(params: { transaction: Uint8Array }): Promise<{ id: string }>;
+  /**
+   * Fetches `slot` and checks it with `verifyBlock` (see verifyBlock.ts): signed by a genesis
+   * validator, tick height, PoH from `expectedPohStart` over its ticks since the parent, mixins
+   * commit to the transactions, and linked to `expectedParentHash`. For a block whose parent is
+   * the genesis both default to the genesis hash. Throws VerificationError otherwise.
    */
   getVerifiedBlock(params: {
     slot: number;
@@ -52,12 +87,26 @@ export interface RollupClient {
     expectedParentHash?: Uint8Array;
   }): Promise<SignedBlock>;
   /**
-   * Fetches slots `from`..`to` and verifies each as getVerifiedBlock does, plus the links between
-   * them: every block starts where its predecessor's PoH ended and names its hash as parent. From
-   * slot 0 the chain is anchored at the genesis hash. The range must be gap-free (no skipped slot).
+   * The blocks in [from, to] (as `getBlocks` lists them), each verified as getVerifiedBlock does,
+   * plus the links between them: every block names the previous one's slot and hash as parent and
+   * starts its PoH where the previous one ended. Skipped slots are fine; a block of another fork
+   * is a VerificationError. The first block is anchored at the genesis when its parent is slot 0,
+   * else verified alone.
    */
   getVerifiedChain(params: { from: number; to: number; genesis: Genesis }): Promise<SignedBlock[]>;
 }
+
+const COMMITMENTS: readonly string[] = ['processed', 'confirmed', 'finalized'];
+
+function commitmentArg(v: unknown): Commitment | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !COMMITMENTS.includes(v))
+    throw new InvalidParameterError('commitment', "'processed', 'confirmed' or 'finalized'");
+  return v as Commitment;
+}
+
+/** Most slots `getBlocks` answers in one call. */
+const BLOCKS_PER_CALL = 500;
 
 function slotArg(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
@@ -125,9 +174,19 @@ export function createRollupClient(config: RollupClientConfig): RollupClient {
     return r.result as T;
   }
 
+  function malformed(method: string, what: string): HttpRequestError {
+    return new HttpRequestError({ url, details: `${method} answered ${what}` });
+  }
+
   const client: RollupClient = {
     url,
-    getSlot: async () => request('getSlot', []),
+    async getSlot(params = {}) {
+      const c = commitmentArg(params.commitment);
+      const slot = await request<unknown>('getSlot', c === undefined ? [] : [c]);
+      if (typeof slot !== 'number' || !Number.isSafeInteger(slot) || slot < 0)
+        throw malformed('getSlot', 'something that is not a slot');
+      return slot;
+    },
     getBlock: async ({ slot }) => request('getBlock', [slotArg('slot', slot)]),
     getBlocks: async ({ from, to }) =>
       request(
@@ -136,86 +195,88 @@ export function createRollupClient(config: RollupClientConfig): RollupClient {
       ),
     getGenesis: async () => request('getGenesis', []),
     getPohStatus: async () => request('getPohStatus', []),
-    async getVerifiedChain({ from, to, genesis }) {
-      if (slotArg('to', to) < slotArg('from', from))
-        throw new InvalidParameterError('to', 'a slot ≥ from');
-      const chain: SignedBlock[] = [];
-      for (let s = from; s <= to; s++) {
-        const prev = chain.at(-1);
-        const lastEntry = prev?.entries.at(-1);
-        const block = await client.getVerifiedBlock({
-          slot: s,
-          genesis,
-          ...(prev === undefined ? {} : { expectedParentHash: blockHash(prev) }),
-          ...(lastEntry === undefined ? {} : { expectedPohStart: lastEntry.hash }),
-        });
-        chain.push(block);
-      }
-      return chain;
+    getStatus: async () => request('getStatus', []),
+    getEvidence: async () => request('getEvidence', []),
+    async getAccount({ pubkey, commitment }) {
+      const key = Buffer.from(pubkeyArg('pubkey', pubkey)).toString('hex');
+      const c = commitmentArg(commitment);
+      const a = await request<Record<string, unknown> | null>(
+        'getAccount',
+        c === undefined ? [key] : [key, c],
+      );
+      const dec = (v: unknown) =>
+        typeof v === 'string' && /^(0|[1-9][0-9]*)$/.test(v) ? BigInt(v) : null;
+      const nonce = dec(a?.nonce);
+      const balance = dec(a?.balance);
+      const slot = a?.slot;
+      if (
+        a === null ||
+        typeof a.pubkey !== 'string' ||
+        nonce === null ||
+        balance === null ||
+        typeof slot !== 'number' ||
+        !Number.isSafeInteger(slot)
+      )
+        throw malformed('getAccount', 'a malformed account');
+      return { pubkey: a.pubkey, nonce, balance, slot };
+    },
+    async sendTransaction({ transaction }) {
+      if (!(transaction instanceof Uint8Array) || transaction.length === 0)
+        throw new InvalidParameterError('transaction', 'the encoded transaction bytes');
+      const r = await request<{ id?: unknown } | null>('sendTransaction', [
+        Buffer.from(transaction).toString('hex'),
+      ]);
+      if (typeof r?.id !== 'string') throw malformed('sendTransaction', 'no transaction id');
+      return { id: r.id };
     },
     async getVerifiedBlock({ slot, genesis, expectedPohStart, expectedParentHash }) {
       const json = await client.getBlock({ slot });
       if (json === null)
         throw new VerificationError(
           `no block at slot ${slot}`,
-          'the slot was skipped or is not stored yet',
+          'the slot was skipped, is the genesis (slot 0), or is not known to the node yet',
         );
-      const block = blockFromJson(json);
-      if (block === null)
-        throw new VerificationError(
-          `block ${slot} is malformed`,
-          'a field is missing or has the wrong size',
-        );
-      if (block.slot !== slot)
-        throw new VerificationError(
-          `block ${slot} is for slot ${block.slot}`,
-          'the node served another slot',
-        );
-      if (block.shard !== genesis.shard)
-        throw new VerificationError(
-          `block ${slot} is of shard ${block.shard}`,
-          `the genesis is of shard ${genesis.shard}`,
-        );
-      if (
-        expectedParentHash !== undefined &&
-        Buffer.compare(Buffer.from(expectedParentHash), Buffer.from(block.parentHash)) !== 0
-      )
-        throw new VerificationError(
-          `block ${slot} does not link to the expected parent`,
-          'parentHash differs from the expected parent block hash',
-        );
-      const leaderHex = json.leader;
-      if (
-        !genesis.validators.some((v) => v.pubkey.toLowerCase().replace(/^0x/, '') === leaderHex)
-      ) {
-        throw new VerificationError(
-          `block ${slot} has an unknown leader`,
-          `leader ${leaderHex} is not a genesis validator`,
-        );
-      }
-      if (!verifyBlockSignature(block, importPublicKey(block.leader))) {
-        throw new VerificationError(
-          `block ${slot} signature is invalid`,
-          'the leader did not sign these bytes',
-        );
-      }
-      const start = expectedPohStart ?? (slot === 0 ? genesisHash(genesis) : undefined);
-      if (
-        start !== undefined &&
-        Buffer.compare(Buffer.from(start), Buffer.from(block.pohStart)) !== 0
-      ) {
-        throw new VerificationError(
-          `block ${slot} does not continue the PoH chain`,
-          'pohStart differs from the expected start',
-        );
-      }
-      const v = verifyEntries(block.pohStart, block.entries, {
-        hashesPerTick: genesis.hashesPerTick,
-        ticksPerSlot: genesis.ticksPerSlot,
+      return verifyBlock(json, genesis, {
+        slot,
+        ...(expectedPohStart === undefined ? {} : { expectedPohStart }),
+        ...(expectedParentHash === undefined ? {} : { expectedParentHash }),
       });
-      if (v.kind !== 'valid')
-        throw new VerificationError(`block ${slot} PoH is invalid`, JSON.stringify(v));
-      return block;
+    },
+    async getVerifiedChain({ from, to, genesis }) {
+      if (slotArg('to', to) < slotArg('from', from))
+        throw new InvalidParameterError('to', 'a slot ≥ from');
+      const slots: number[] = [];
+      for (let lo = from; lo <= to; lo += BLOCKS_PER_CALL) {
+        const hi = Math.min(to, lo + BLOCKS_PER_CALL - 1);
+        for (const s of await client.getBlocks({ from: lo, to: hi })) {
+          if (!Number.isSafeInteger(s) || s < lo || s > hi || s <= (slots.at(-1) ?? -1))
+            throw new VerificationError(
+              `getBlocks listed slot ${s}`,
+              `not an ascending slot in [${lo}, ${hi}]`,
+            );
+          slots.push(s);
+        }
+      }
+      const chain: SignedBlock[] = [];
+      for (const slot of slots) {
+        const prev = chain.at(-1);
+        const json = await client.getBlock({ slot });
+        if (json === null)
+          throw new VerificationError(
+            `no block at slot ${slot}`,
+            'getBlocks listed it, getBlock has none: the node switched forks meanwhile',
+          );
+        const lastEntry = prev?.entries.at(-1);
+        const block = verifyBlock(json, genesis, {
+          slot,
+          ...(prev === undefined
+            ? {}
+            : { expectedParentSlot: prev.slot, expectedParentHash: blockHash(prev) }),
+          ...(lastEntry === undefined ? {} : { expectedPohStart: lastEntry.hash }),
+        });
+        chain.push(block);
+      }
+      return chain;
     },
   };
   return client;
