@@ -196,7 +196,6 @@ export class ValidatorNode implements NodeRpcView {
   }
 
   async start(): Promise<void> {
-    const { genesis } = this.#opts;
     if (!this.#stakes.has(this.identity)) {
       throw new NodeError(
         'node.not_a_validator',
