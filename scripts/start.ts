@@ -7,9 +7,11 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort } from '../rollup/src/cli/freePort.ts';
 import { spawnValidator } from '../rollup/src/cli/spawnValidator.ts';
 import { describeGenesis } from '../rollup/src/genesis/genesis.ts';
 import { loadOrCreateDevNet } from '../rollup/src/node/devNet.ts';
+import { peerIdOfValidator } from '../rollup/src/p2p/createP2pNode.ts';
 import { createLogger } from '../rollup/src/utils/createLogger.ts';
 import { toHex } from '../rollup/src/utils/hex.ts';
 import { usageError } from './lib/usageError.ts';
@@ -117,9 +119,13 @@ try {
     `[2/2] starting ${validatorCount} shard-0 validators (separate processes; PoH in worker threads)…`,
   );
   const rollupLog = createLogger('rollup');
-  const started: { rpcUrl: string; metricsUrl: string; key: string }[] = [];
-  const peers: string[] = [];
-  for (const [i, v] of devnet.validators.entries()) {
+  // Every validator gets every other one's address up front (peer ids follow from the keys),
+  // so all of them start at once and wait together for > 2/3 of the stake to be connected.
+  const p2pPorts = await Promise.all(devnet.validators.map(() => freePort(host)));
+  const addrs = devnet.validators.map(
+    (v, i) => `/ip4/${host}/tcp/${p2pPorts[i]}/p2p/${peerIdOfValidator(v.key.publicKey)}`,
+  );
+  const procs = devnet.validators.map((v, i) => {
     const proc = spawnValidator({
       args: [
         '--genesis',
@@ -132,11 +138,17 @@ try {
         host,
         '--rpc-port',
         String(rpcPort === 0 ? 0 : rpcPort + i),
-        ...peers.flatMap((p) => ['--peer', p]),
+        '--p2p-port',
+        String(p2pPorts[i]),
+        ...addrs.flatMap((a, j) => (j === i ? [] : ['--peer', a])),
       ],
       // Each validator logs its own heartbeats; prefix them with its number.
       onLine: (line) => {
-        if (/finalized slot|produced slot|error|halted|invalid|equivocation|restored/.test(line))
+        if (
+          /finalized slot|produced slot|error|halted|invalid|equivocation|restored|waiting/.test(
+            line,
+          )
+        )
           rollupLog(`v${i} ${line.replace(/^\S+ node\s+/, '')}`);
       },
     });
@@ -145,16 +157,19 @@ try {
       const code = await proc.exited;
       if (code !== 0 && code !== null) throw new Error(`validator ${i} exited ${code}`);
     });
-    const ep = await proc.ready;
-    peers.push(...ep.p2p);
-    started.push({ rpcUrl: ep.rpcUrl, metricsUrl: ep.metricsUrl, key: toHex(v.key.publicKey) });
     proc.exited.then((code) => {
       if (!stopping) {
         process.stderr.write(`error: validator ${i} exited (${code}):\n${proc.output()}\n`);
         void shutdown(1);
       }
     });
-  }
+    return proc;
+  });
+  const started = (await Promise.all(procs.map((p) => p.ready))).map((ep, i) => ({
+    rpcUrl: ep.rpcUrl,
+    metricsUrl: ep.metricsUrl,
+    key: toHex((devnet.validators[i] as { key: { publicKey: Uint8Array } }).key.publicKey),
+  }));
   rollupLog(`${devnet.created ? 'created' : 'loaded'} ${describeGenesis(devnet.genesis)}`);
 
   const rows: [string, string][] = [

@@ -48,14 +48,20 @@ async function jsonRpc(url: string, method: string, params: unknown[] = []): Pro
 }
 
 describe('npm start (scripts/start.ts)', () => {
-  it('brings up the L2 with contracts and a validator with verifiable 400 ms slots; Ctrl-C exits 0', async () => {
+  it('brings up the L2 with contracts and 4 validator processes that finalize verifiable 400 ms slots; Ctrl-C exits 0', async () => {
     const net = startNetwork(['--l2-port', '0', '--rpc-port', '0', '--data-dir', join(dir, 'net')]);
     const banner = await net.ready;
     const l2Url =
       banner.match(/L2 JSON-RPC\s+(http:\/\/\S+)/)?.[1] ?? assert.fail(`no L2 URL in:\n${banner}`);
-    const rollupUrl =
-      banner.match(/Rollup RPC\s+(http:\/\/\S+)/)?.[1] ??
-      assert.fail(`no rollup URL in:\n${banner}`);
+    const rollupUrls = [...banner.matchAll(/Rollup RPC v\d\s+(http:\/\/\S+)/g)].map(
+      (m) => m[1] as string,
+    );
+    const metricsUrls = [...banner.matchAll(/metrics v\d\s+(http:\/\/\S+)/g)].map(
+      (m) => m[1] as string,
+    );
+    assert.equal(rollupUrls.length, 4, `four validator RPC URLs in:\n${banner}`);
+    assert.equal(metricsUrls.length, 4, `four metrics URLs in:\n${banner}`);
+    const rollupUrl = rollupUrls[0] as string;
     const token =
       banner.match(/MoltToken\s+(0x[0-9a-fA-F]{40})/)?.[1] ??
       assert.fail(`no MoltToken address in:\n${banner}`);
@@ -65,23 +71,41 @@ describe('npm start (scripts/start.ts)', () => {
     const code = (await jsonRpc(l2Url, 'eth_getCode', [token, 'latest'])) as string;
     assert.ok(code.length > 2, 'MoltToken has code');
 
-    // The validator's slots verify as a light client checks them: PoH, signature, continuity.
+    // Four validators finalize one chain; its blocks verify as a light client checks them.
     const client = createRollupClient({ url: rollupUrl });
     const { genesis } = await client.getGenesis();
     assert.equal(genesis.ticksPerSlot, 64);
-    let slot = await client.getSlot();
-    while (slot === null || slot < 2) {
-      await new Promise((r) => setTimeout(r, 50));
-      slot = await client.getSlot();
+    assert.equal(genesis.validators.length, 4);
+    while ((await client.getSlot({ commitment: 'finalized' })) < 2)
+      await new Promise((r) => setTimeout(r, 100));
+    const chain = await client.getVerifiedChain({ from: 1, to: 2, genesis });
+    assert.ok(chain.length >= 1);
+    const leaders = new Set<string>();
+    for (const url of rollupUrls) {
+      const other = createRollupClient({ url });
+      const b = await other.getVerifiedBlock({
+        slot: (chain.at(-1) as { slot: number }).slot,
+        genesis,
+      });
+      assert.equal(
+        b.signature.toString(),
+        (chain.at(-1) as { signature: Uint8Array }).signature.toString(),
+      );
+      leaders.add(((await other.getStatus()) as { identity: string }).identity);
     }
-    assert.equal((await client.getVerifiedChain({ from: 0, to: 2, genesis })).length, 3);
+    assert.equal(leaders.size, 4, 'four distinct validators answer');
+    for (const m of metricsUrls)
+      assert.match(
+        await (await fetch(m)).text(),
+        /moltbook_consensus_finalized_slot\{shard="0"\} [1-9]/,
+      );
 
     const exit = new Promise<number | null>((r) => net.child.on('exit', (c) => r(c)));
     net.child.kill('SIGINT');
     assert.equal(await exit, 0);
     assert.match(net.output(), /stopped cleanly/);
     // Everything it listened on is released.
-    await assert.rejects(fetch(rollupUrl));
+    for (const url of rollupUrls) await assert.rejects(fetch(url));
   });
 
   it('an unknown flag is a one-line error, exit 2, no stack trace', () => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { peerIdOfValidator } from '../../src/p2p/createP2pNode.ts';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'molt-cli-'));
@@ -48,6 +49,36 @@ describe('moltbook-node CLI', () => {
       new RegExp(`^error: rollup RPC port ${port} is already in use; .*--rpc-port`),
     );
     assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  it('bad --peer, --p2p-port and config keys are one-line errors, exit 2', () => {
+    const peer = runSync(['run', '--peer', 'not-a-multiaddr']);
+    assert.equal(peer.status, 2);
+    assert.match(peer.stderr, /^error: --peer 'not-a-multiaddr' is not a multiaddr/);
+    const port = runSync(['run', '--p2p-port', '70000']);
+    assert.equal(port.status, 2);
+    assert.match(port.stderr, /^error: --p2p-port must be an integer 0-65535/);
+    const cfg = join(dir, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ rpcPort: 1, bogus: true }));
+    const unknown = runSync(['run', '--config', cfg]);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /^error: unknown config key 'bogus'/);
+    for (const r of [peer, port, unknown]) assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  it('a --shard that is not the genesis shard is refused, exit 1', () => {
+    const r = runSync(['run', '--data-dir', join(dir, 's'), '--shard', '7']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: --shard 7, but the genesis is of shard 0/);
+  });
+
+  it('peer-id prints the libp2p id that follows from a validator key', () => {
+    const out = join(dir, 'p.pem');
+    const pub = runSync(['keygen', '--out', out]).stdout.trim();
+    const r = runSync(['peer-id', '--key', out]);
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout.trim(), peerIdOfValidator(Buffer.from(pub, 'hex')));
+    assert.match(r.stdout, /^12D3KooW/);
   });
 
   it('keygen writes a 0600 key and refuses to overwrite it', () => {

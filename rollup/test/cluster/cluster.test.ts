@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { blockHash } from '../../src/codec/blockCodec.ts';
+import { generateEd25519 } from '../../src/crypto/ed25519.ts';
+import { TRANSFER_GAS } from '../../src/params/txParams.ts';
+import { blockFromJson } from '../../src/rpc/blockJson.ts';
+import { signTransaction } from '../../src/tx/signTransaction.ts';
+import { encodeTransaction } from '../../src/tx/txCodec.ts';
+import { toHex } from '../../src/utils/hex.ts';
+import { rpcCall } from '../helpers/rpc.ts';
+import { Cluster } from './clusterHarness.ts';
+
+/** A transfer from the cluster's funded account. */
+function transfer(c: Cluster, to: Uint8Array, amount: bigint, nonce: bigint): string {
+  return toHex(
+    encodeTransaction(
+      signTransaction(
+        {
+          version: 1,
+          shard: 0,
+          sender: c.funded.publicKey,
+          nonce,
+          maxFeePerGas: 1n,
+          gasLimit: TRANSFER_GAS,
+          payload: { kind: 'transfer', to, amount },
+        },
+        c.funded.privateKey,
+      ),
+    ),
+  );
+}
+
+async function balance(
+  c: Cluster,
+  i: number,
+  key: Uint8Array,
+  commitment: string,
+): Promise<bigint> {
+  const a = (await rpcCall(c.url(i), 'getAccount', [toHex(key), commitment])) as {
+    balance: string;
+  };
+  return BigInt(a.balance);
+}
+
+/** Hash and state root of the finalized block at `slot` as node i serves it. */
+async function finalizedBlock(c: Cluster, i: number, slot: number): Promise<string | null> {
+  const b = blockFromJson(await rpcCall(c.url(i), 'getBlock', [slot]));
+  return b === null ? null : `${toHex(blockHash(b))}:${toHex(b.stateRoot)}`;
+}
+
+describe('cluster: 4 validator processes on loopback', { timeout: 240_000 }, () => {
+  let c: Cluster;
+  before(async () => {
+    c = await Cluster.start(4);
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  it('produce and finalize one chain; a transfer sent to one node is final on all', async () => {
+    await c.waitFinalized(5);
+    const bob = generateEd25519().publicKey;
+    await rpcCall(c.url(0), 'sendTransaction', [transfer(c, bob, 7_000n, 0n)]);
+    await c.waitUntil('the transfer is final everywhere', async () => {
+      const b = await Promise.all([0, 1, 2, 3].map((i) => balance(c, i, bob, 'finalized')));
+      return b.every((x) => x === 7_000n);
+    });
+    // Every node serves the same finalized blocks.
+    const slot = Math.min(
+      ...(await Promise.all([0, 1, 2, 3].map(async (i) => (await c.status(i)).finalizedSlot))),
+    );
+    const slots = (await rpcCall(c.url(0), 'getBlocks', [1, slot])) as number[];
+    assert.ok(slots.length > 0);
+    for (const s of slots.slice(-5)) {
+      const seen = await Promise.all([0, 1, 2, 3].map((i) => finalizedBlock(c, i, s)));
+      assert.ok(
+        seen.every((x) => x !== null && x === seen[0]),
+        `slot ${s} is the same block everywhere`,
+      );
+    }
+    for (let i = 0; i < 4; i++) assert.equal((await c.status(i)).evidence, 0, 'no equivocation');
+  });
+
+  it('one validator is SIGKILLed: the others keep finalizing; restarted, it catches up to the same state', async () => {
+    await c.kill(3);
+    const at = Math.max(
+      ...(await Promise.all([0, 1, 2].map(async (i) => (await c.status(i)).finalizedSlot))),
+    );
+    // 3 of 4 (75 % > 2/3) go on finalizing without it.
+    await c.waitFinalized(at + 20, [0, 1, 2]);
+    const carol = generateEd25519().publicKey;
+    await rpcCall(c.url(1), 'sendTransaction', [transfer(c, carol, 9_000n, 1n)]);
+    await c.waitUntil('the transfer is final on the three', async () => {
+      const b = await Promise.all([0, 1, 2].map((i) => balance(c, i, carol, 'finalized')));
+      return b.every((x) => x === 9_000n);
+    });
+
+    await c.startNode(3);
+    const target = (await c.status(0)).finalizedSlot;
+    await c.waitFinalized(target, [3]);
+    // The restarted node has the transfer it missed, and the same finalized blocks and state.
+    assert.equal(await balance(c, 3, carol, 'finalized'), 9_000n);
+    for (const s of [target - 1, target]) {
+      const mine = await finalizedBlock(c, 3, s);
+      const theirs = await finalizedBlock(c, 0, s);
+      assert.equal(mine, theirs, `slot ${s}: same block and state root after the restart`);
+    }
+    // And it votes again: the four finalize on.
+    await c.waitFinalized(target + 10);
+    assert.match(c.output(3), /restored \d+ block/);
+  });
+});

@@ -1,0 +1,162 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/cli/freePort.ts';
+import { spawnValidator, type ValidatorProcess } from '../../src/cli/spawnValidator.ts';
+import { type Ed25519KeyPair, generateEd25519, privateKeyToPem } from '../../src/crypto/ed25519.ts';
+import { defaultGenesis, type Genesis } from '../../src/genesis/genesis.ts';
+import { peerIdOfValidator } from '../../src/p2p/createP2pNode.ts';
+import { toHex } from '../../src/utils/hex.ts';
+import { rpcCall } from '../helpers/rpc.ts';
+
+/** Slot pace of cluster tests: 200 ms slots of 8 ticks (the protocol is the same, only faster). */
+const SLOT_MS = 200;
+
+export interface NodeStatus {
+  readonly slot: number;
+  readonly confirmedSlot: number;
+  readonly finalizedSlot: number;
+  readonly lastVotedSlot: number | null;
+  readonly peers: number;
+  readonly evidence: number;
+}
+
+/**
+ * N validator processes (`moltbook-node run`) on loopback with a shared genesis, each started
+ * with every other one's multiaddr: what a cluster test drives. Kill and restart keep the data
+ * directory, as an operator's restart would.
+ */
+export class Cluster {
+  readonly dir: string;
+  readonly keys: Ed25519KeyPair[];
+  readonly genesis: Genesis;
+  readonly funded: Ed25519KeyPair;
+  readonly #genesisPath: string;
+  readonly #ports: number[];
+  readonly #procs: (ValidatorProcess | null)[];
+  readonly #urls: string[];
+  readonly #extraArgs: (i: number) => string[];
+
+  private constructor(n: number, ports: number[], extraArgs: (i: number) => string[]) {
+    this.dir = mkdtempSync(join(tmpdir(), 'molt-cluster-'));
+    this.keys = Array.from({ length: n }, () => generateEd25519());
+    this.funded = generateEd25519();
+    this.genesis = defaultGenesis(
+      this.keys.map((k) => ({ pubkey: toHex(k.publicKey), stake: '1000000' })),
+      {
+        hashesPerTick: 500,
+        ticksPerSlot: 8,
+        slotsPerEpoch: 1_000,
+        accounts: [{ pubkey: toHex(this.funded.publicKey), balance: '1000000000000' }],
+      },
+    );
+    this.#genesisPath = join(this.dir, 'genesis.json');
+    writeFileSync(this.#genesisPath, JSON.stringify(this.genesis));
+    for (const [i, k] of this.keys.entries()) {
+      mkdirSync(join(this.dir, `v${i}`), { recursive: true });
+      writeFileSync(join(this.dir, `v${i}.pem`), privateKeyToPem(k.privateKey), { mode: 0o600 });
+    }
+    this.#ports = ports;
+    this.#procs = this.keys.map(() => null);
+    this.#urls = this.keys.map(() => '');
+    this.#extraArgs = extraArgs;
+  }
+
+  static async start(n: number, extraArgs: (i: number) => string[] = () => []): Promise<Cluster> {
+    const ports: number[] = [];
+    for (let i = 0; i < n; i++) ports.push(await freePort());
+    const c = new Cluster(n, ports, extraArgs);
+    await Promise.all(c.keys.map((_, i) => c.startNode(i)));
+    return c;
+  }
+
+  #addr(i: number): string {
+    return `/ip4/127.0.0.1/tcp/${this.#ports[i]}/p2p/${peerIdOfValidator((this.keys[i] as Ed25519KeyPair).publicKey)}`;
+  }
+
+  /** (Re)starts validator i on its data directory; resolves when its RPC answers. */
+  async startNode(i: number): Promise<void> {
+    const proc = spawnValidator({
+      args: [
+        '--genesis',
+        this.#genesisPath,
+        '--key',
+        join(this.dir, `v${i}.pem`),
+        '--data-dir',
+        join(this.dir, `v${i}`),
+        '--rpc-port',
+        '0',
+        '--p2p-port',
+        String(this.#ports[i]),
+        '--slot-ms',
+        String(SLOT_MS),
+        ...this.keys.flatMap((_, j) => (j === i ? [] : ['--peer', this.#addr(j)])),
+        ...this.#extraArgs(i),
+      ],
+    });
+    this.#procs[i] = proc;
+    this.#urls[i] = (await proc.ready).rpcUrl;
+  }
+
+  url(i: number): string {
+    return this.#urls[i] as string;
+  }
+
+  output(i: number): string {
+    return this.#procs[i]?.output() ?? '';
+  }
+
+  async status(i: number): Promise<NodeStatus> {
+    return (await rpcCall(this.url(i), 'getStatus', [])) as NodeStatus;
+  }
+
+  /** Polls every 100 ms until `cond` holds (the test runner's timeout bounds the wait). */
+  async waitUntil(what: string, cond: () => Promise<boolean>): Promise<void> {
+    for (;;) {
+      try {
+        if (await cond()) return;
+      } catch {
+        // A node restarting does not answer for a moment.
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      if (
+        this.#procs.some((p) => p !== null && p.child.exitCode !== null && p.child.exitCode !== 0)
+      )
+        throw new Error(`a validator exited while waiting for ${what}`);
+    }
+  }
+
+  /** Waits until every running node in `nodes` has finalized at least `slot`. */
+  async waitFinalized(slot: number, nodes: readonly number[] = this.running()): Promise<void> {
+    await this.waitUntil(`finalized ≥ ${slot}`, async () => {
+      const st = await Promise.all(nodes.map((i) => this.status(i)));
+      return st.every((s) => s.finalizedSlot >= slot);
+    });
+  }
+
+  running(): number[] {
+    return this.#procs.flatMap((p, i) =>
+      p !== null && p.child.exitCode === null && p.child.signalCode === null ? [i] : [],
+    );
+  }
+
+  /** SIGKILL: no shutdown path runs; the store must survive as LevelDB's log left it. */
+  async kill(i: number): Promise<void> {
+    const p = this.#procs[i];
+    if (p === null || p === undefined) return;
+    p.child.kill('SIGKILL');
+    await p.exited;
+    this.#procs[i] = null;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.#procs.map(async (p) => {
+        if (p === null) return;
+        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+        await p.exited;
+      }),
+    );
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
