@@ -7,7 +7,7 @@ import type { ValidTx } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
 import type { Bank } from './forks.ts';
-import { type ExecDeps, executeTx, type SenderGas } from './replay.ts';
+import { type ExecDeps, executeValidTx, type SenderGas } from './replay.ts';
 
 /** No DA commitment yet (the DA issue fills this field). */
 const NO_DA_COMMITMENT = new Uint8Array(48);
@@ -68,7 +68,7 @@ export class BlockBuilder {
     const txs: ValidTx[] = [];
     const rejected: ValidTx[] = [];
     for (const c of candidates) {
-      const r = executeTx(this.#state, c.bytes, this.#senderGas, this.#deps);
+      const r = executeValidTx(this.#state, c, this.#senderGas, this.#deps);
       if (r.kind === 'included') {
         txs.push(c);
         this.#gas += r.gas;
@@ -102,7 +102,7 @@ export class BlockBuilder {
       this.#state = this.parent.state.clone();
       const gas: SenderGas = new Map();
       for (const t of included.flatMap((b) => b.txs))
-        executeTx(this.#state, t.bytes, gas, this.#deps);
+        executeValidTx(this.#state, t, gas, this.#deps);
     }
     const txs = included.flatMap((b) => b.txs);
     const block = signBlock(

@@ -16,7 +16,11 @@ import {
   verifyEntryShape,
 } from '../poh/verifyEntries.ts';
 import type { SignerKeyCache } from '../tx/signerKeyCache.ts';
-import { type ValidTx, validateTransaction } from '../tx/validateTransaction.ts';
+import {
+  type ValidTx,
+  validateAgainstState,
+  validateTransaction,
+} from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
 import type { Bank } from './forks.ts';
@@ -68,6 +72,30 @@ export function executeTx(
   const r = deps.sm.apply(state, v.tx, deps.ctx);
   if (r.kind === 'invalid') return { kind: 'excluded', code: r.code, reason: r.reason };
   const sender = toHex(v.tx.sender);
+  senderGas.set(sender, (senderGas.get(sender) ?? 0n) + v.tx.gasLimit);
+  return { kind: 'included', valid: v, gas: v.tx.gasLimit };
+}
+
+/**
+ * `executeTx` for a transaction whose bytes this node already validated (steps 1-4: size, decode,
+ * shard, signature) when it entered the mempool: only the state-dependent steps 5-7 run again.
+ * The leader path; replay always runs the full `executeTx`.
+ */
+export function executeValidTx(
+  state: TransferState,
+  v: ValidTx,
+  senderGas: SenderGas,
+  deps: ExecDeps,
+): ExecOutcome {
+  const sender = toHex(v.tx.sender);
+  const bad = validateAgainstState(v.tx, {
+    account: (k) => state.account(k),
+    baseFee: deps.ctx.baseFee,
+    senderGasUsed: senderGas.get(sender) ?? 0n,
+  });
+  if (bad !== null) return { kind: 'excluded', code: bad.code, reason: bad.reason };
+  const r = deps.sm.apply(state, v.tx, deps.ctx);
+  if (r.kind === 'invalid') return { kind: 'excluded', code: r.code, reason: r.reason };
   senderGas.set(sender, (senderGas.get(sender) ?? 0n) + v.tx.gasLimit);
   return { kind: 'included', valid: v, gas: v.tx.gasLimit };
 }

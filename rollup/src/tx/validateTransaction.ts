@@ -91,6 +91,19 @@ export function validateTransaction(bytes: Uint8Array, ctx: TxValidationContext)
   const message = signingMessage(tx.shard, bytes.subarray(0, bytes.length - SIGNATURE_BYTES));
   if (key === null || !verifyEd25519(key, message, tx.signature))
     return reject(4, 'tx.signature_invalid', 'signature does not verify for the sender key');
+  const stateful = validateAgainstState(tx, ctx);
+  if (stateful !== null) return stateful;
+  return { kind: 'valid', tx, id: toHex(txId(bytes)), bytes };
+}
+
+/**
+ * Steps 5-7 alone, for a transaction whose bytes already passed steps 1-4 on this node (a leader
+ * building from its mempool, where every tx was validated on admission): null when it passes.
+ */
+export function validateAgainstState(
+  tx: SignedTransaction,
+  ctx: Pick<TxValidationContext, 'account' | 'baseFee' | 'slotGasLimit' | 'senderGasUsed'>,
+): Extract<TxValidation, { kind: 'rejected' }> | null {
   // 5. nonce
   const account = ctx.account(tx.sender);
   if (tx.nonce < account.nonce)
@@ -119,5 +132,5 @@ export function validateTransaction(bytes: Uint8Array, ctx: TxValidationContext)
   const used = ctx.senderGasUsed ?? 0n;
   if (used + tx.gasLimit > cap)
     return reject(7, 'tx.sender_cap', `sender gas ${used} + ${tx.gasLimit} > cap ${cap} (§7.6)`);
-  return { kind: 'valid', tx, id: toHex(txId(bytes)), bytes };
+  return null;
 }
