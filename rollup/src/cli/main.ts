@@ -35,6 +35,7 @@ const USAGE = `usage:
       --peer <multiaddr>     a validator to dial, e.g. /ip4/10.0.0.2/tcp/8900/p2p/12D3Koo…; repeatable
       --shard <n>            refuse to start unless the genesis is of this shard
       --slot-ms <ms>         pace of the PoH clock (default ${SLOT_DURATION_MS}; test networks only)
+      --fault equivocate     misbehave on purpose: sign two blocks per slot (tests only)
       Without --genesis/--key, runs a single-validator development shard under --data-dir
       (key and genesis are created there on first run).
   moltbook-node keygen --out <file>
@@ -104,6 +105,7 @@ if (command === 'keygen') {
     peer: { type: 'string', multiple: true },
     shard: { type: 'string' },
     'slot-ms': { type: 'string' },
+    fault: { type: 'string' },
     genesis: { type: 'string' },
     key: { type: 'string' },
   });
@@ -137,6 +139,8 @@ if (command === 'keygen') {
   } catch (err) {
     die((err as Error).message);
   }
+  if (v.fault !== undefined && v.fault !== 'equivocate')
+    die(`--fault must be 'equivocate', got '${String(v.fault)}'`);
   const log = createLogger('node');
   let setup: { genesis: ReturnType<typeof parseGenesis>; key: ReturnType<typeof readKey> };
   try {
@@ -169,6 +173,7 @@ if (command === 'keygen') {
       rpcPort: config.rpcPort,
       p2pPort: config.p2pPort,
       peers: config.peers,
+      ...(v.fault === 'equivocate' ? { faults: { equivocate: true } } : {}),
       ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
       ...(config.slotMs === undefined
         ? {}

@@ -125,13 +125,14 @@ export class Forks {
   /**
    * Marks `slot` duplicate: the bank and its descendants leave the tree (they are re-added by
    * nobody: children of a duplicate slot are orphans), as Agave does with an unconfirmed duplicate.
-   * Returns the removed slots.
+   * Returns the removed banks.
    */
-  markDuplicate(slot: number): number[] {
+  markDuplicate(slot: number): Bank[] {
     this.#duplicates.add(slot);
     if (!this.#banks.has(slot) || slot === this.#root.slot) return [];
     const removed = new Set<number>([slot]);
     for (const b of this.banks()) if (removed.has(b.parentSlot)) removed.add(b.slot);
+    const removedBanks = this.banks().filter((b) => removed.has(b.slot));
     // Rebuild the fork choice without them (rare path: equivocation).
     const fc = new HeaviestSubtreeForkChoice({ root: this.#root.slot, stakes: this.#stakes });
     for (const b of this.banks()) {
@@ -141,7 +142,7 @@ export class Forks {
     }
     this.#forkChoice = fc;
     for (const [validator, vote] of this.#latest) this.#count(validator, vote);
-    return [...removed];
+    return removedBanks;
   }
 
   /** Takes a verified vote (signature and validator checked by the caller). */

@@ -27,7 +27,7 @@ import {
 } from '../consensus/vote.ts';
 import type { Ed25519KeyPair } from '../crypto/ed25519.ts';
 import { importPublicKey } from '../crypto/ed25519.ts';
-import { verifyBlockSignature } from '../crypto/signBlock.ts';
+import { signBlock, verifyBlockSignature } from '../crypto/signBlock.ts';
 import { TransferState } from '../execution/transferState.ts';
 import { transferStateMachine } from '../execution/transferStateMachine.ts';
 import { type Genesis, genesisHash } from '../genesis/genesis.ts';
@@ -95,6 +95,8 @@ export interface ValidatorNodeOpts {
   readonly peers?: readonly string[];
   /** Tick pacing; defaults to 400 ms slots over the genesis ticksPerSlot. 0n = as fast as PoH hashes. */
   readonly targetTickNs?: bigint;
+  /** Faults to inject, for tests of how the others cope (never in production). */
+  readonly faults?: { readonly equivocate?: boolean };
   /** PoH verification threads (default: cores − 1, at least 1). */
   readonly verifierThreads?: number;
 }
@@ -493,10 +495,24 @@ export class ValidatorNode implements NodeRpcView {
       this.#addBank(bank, true);
       this.#metrics.blocksProduced.inc();
       await this.#publish('blocks', encodeBlock(block));
+      if (this.#opts.faults?.equivocate === true)
+        await this.#publish('blocks', encodeBlock(this.#equivocation(block)));
       await this.#afterForkChange();
     });
     // Build the next slot on this block at once (it is the heaviest fork for this leader).
     this.#resetTo(bank);
+  }
+
+  /**
+   * Fault injection (`--fault equivocate`, tests only): a second, equally valid block for the same
+   * slot — the same entries and state, another set of attestations — signed by this leader.
+   */
+  #equivocation(block: SignedBlock): SignedBlock {
+    const own = this.#f.latestVotes().find((v) => toHex(v.validator) === this.identity);
+    const votes =
+      block.votes.length > 0 ? block.votes.slice(1) : own === undefined ? [] : [encodeVote(own)];
+    const { signature: _, ...unsigned } = block;
+    return signBlock({ ...unsigned, votes }, this.#deps.key.privateKey);
   }
 
   /** Moves PoH onto `bank` (Agave `PohRecorder::reset`); never in the middle of this node's slot. */
@@ -577,7 +593,10 @@ export class ValidatorNode implements NodeRpcView {
       this.#onDuplicate(first, block);
       return;
     }
-    if (f.isDuplicate(block.slot)) return;
+    if (f.isDuplicate(block.slot) || this.#invalid.has(toHex(block.parentHash))) {
+      this.#rememberInvalid(hex);
+      return;
+    }
     const parent = f.bank(block.parentSlot);
     if (parent === undefined || parent.hashHex !== toHex(block.parentHash)) {
       this.#addOrphan(block);
@@ -701,6 +720,10 @@ export class ValidatorNode implements NodeRpcView {
     if (d.kind !== 'duplicateBlock') return;
     this.#recordEvidence(d.evidence);
     const removed = this.#f.markDuplicate(second.slot);
+    // Both versions and everything built on them are dead: their descendants are dropped on sight.
+    this.#rememberInvalid(toHex(blockHash(first)));
+    this.#rememberInvalid(toHex(blockHash(second)));
+    for (const b of removed) this.#rememberInvalid(b.hashHex);
     this.#deps.log(
       `equivocation: leader ${toHex(second.leader).slice(0, 8)}… signed two blocks for slot ${second.slot}; evidence recorded, ${removed.length} slot(s) set aside`,
     );

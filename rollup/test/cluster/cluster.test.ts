@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { blockHash } from '../../src/codec/blockCodec.ts';
+import { decodeEvidence, verifyEvidence } from '../../src/consensus/equivocation.ts';
 import { generateEd25519 } from '../../src/crypto/ed25519.ts';
 import { TRANSFER_GAS } from '../../src/params/txParams.ts';
 import { blockFromJson } from '../../src/rpc/blockJson.ts';
@@ -108,5 +109,63 @@ describe('cluster: 4 validator processes on loopback', { timeout: 240_000 }, () 
     // And it votes again: the four finalize on.
     await c.waitFinalized(target + 10);
     assert.match(c.output(3), /restored \d+ block/);
+  });
+});
+
+describe('cluster: an equivocating leader', { timeout: 240_000 }, () => {
+  let c: Cluster;
+  before(async () => {
+    c = await Cluster.start(4, (i) => (i === 3 ? ['--fault', 'equivocate'] : []));
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  it('is caught with portable evidence, and no two honest nodes finalize different blocks', async () => {
+    const honest = [0, 1, 2];
+    await c.waitUntil('evidence on every honest node', async () => {
+      const st = await Promise.all(honest.map((i) => c.status(i)));
+      return st.every((s) => s.evidence > 0);
+    });
+    const faulty = toHex((c.keys[3] as { publicKey: Uint8Array }).publicKey);
+    for (const i of honest) {
+      const list = (await rpcCall(c.url(i), 'getEvidence', [])) as string[];
+      const e = decodeEvidence(Buffer.from(list[0] as string, 'hex'));
+      const v = verifyEvidence(e);
+      assert.equal(v.kind, 'valid', 'anyone can check the evidence from its bytes');
+      assert.equal(v.kind === 'valid' && v.offender, faulty, 'it names the equivocating leader');
+    }
+    // The honest 75 % keep finalizing, and agree on every finalized block.
+    const at = Math.max(
+      ...(await Promise.all(honest.map(async (i) => (await c.status(i)).finalizedSlot))),
+    );
+    await c.waitFinalized(at + 20, honest);
+    const upTo = Math.min(
+      ...(await Promise.all(honest.map(async (i) => (await c.status(i)).finalizedSlot))),
+    );
+    const slots = (await rpcCall(c.url(0), 'getBlocks', [1, upTo])) as number[];
+    for (const s of slots) {
+      const seen = await Promise.all(honest.map((i) => finalizedBlock(c, i, s)));
+      assert.ok(
+        seen.every((x) => x === seen[0]),
+        `slot ${s}: one finalized block on every honest node`,
+      );
+    }
+    // Neither version of an equivocated slot is final anywhere.
+    const evidenced = new Set<number>();
+    for (const i of honest)
+      for (const hex of (await rpcCall(c.url(i), 'getEvidence', [])) as string[]) {
+        const e = decodeEvidence(Buffer.from(hex, 'hex'));
+        if (e.kind === 'duplicateBlock') evidenced.add(e.first.slot);
+      }
+    assert.ok(evidenced.size > 0);
+    for (const s of evidenced)
+      if (s <= upTo)
+        for (const i of honest)
+          assert.equal(
+            await rpcCall(c.url(i), 'getBlock', [s]),
+            null,
+            `slot ${s} is not final on v${i}`,
+          );
   });
 });

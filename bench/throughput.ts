@@ -1,0 +1,289 @@
+/**
+ * `npm run bench throughput` — transfers per second through the full node pipeline (admission:
+ * decode + signature + nonce/fee checks; leader: execution, PoH mix-in, state root, block) (issue 4
+ * goal: ≥ 10,000 tx/s on one node, and with 4 validators on loopback):
+ *
+ *   (a) one in-process validator (the whole shard), 400 ms slots of 64 ticks × 1,250 hashes;
+ *       pre-signed transfers handed to `submitTransaction` in chunks from the same process;
+ *       included tx/s = N / (first submit → the block that holds the last transfer added);
+ *   (b) 4 validator processes on loopback (`--slot-ms 400`), pre-signed transfers sent over HTTP
+ *       JSON-RPC in batches of 100, round-robin over the nodes (each node serves a quarter of
+ *       the senders, as a client sticks to its RPC node); tx/s = N / (first send → every sender's
+ *       nonce visible at `confirmed` on node 0).
+ *
+ * Sizes: BENCH_TPUT_TXS (40,000), BENCH_TPUT_SENDERS (400), BENCH_TPUT_CLUSTER_TXS (20,000),
+ * BENCH_TPUT_CLUSTER_SENDERS (200), BENCH_TPUT_CHUNK (500 per event-loop turn in (a)),
+ * BENCH_TPUT_ONLY (`single` | `cluster`, both by default).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as yieldTurn } from 'node:timers/promises';
+import { ValidatorNode } from '../rollup/src/node/validatorNode.ts';
+import { toHex } from '../rollup/src/utils/hex.ts';
+import {
+  BenchCluster,
+  benchGenesis,
+  keys,
+  nowMs,
+  onCleanup,
+  rpcBatch,
+  runBench,
+  signTransfers,
+  waitProgress,
+} from './lib/cluster.ts';
+import { createReporter, type Reporter } from './lib/report.ts';
+
+const N = Number(process.env.BENCH_TPUT_TXS ?? 40_000);
+const S = Number(process.env.BENCH_TPUT_SENDERS ?? 400);
+const NC = Number(process.env.BENCH_TPUT_CLUSTER_TXS ?? 20_000);
+const SC = Number(process.env.BENCH_TPUT_CLUSTER_SENDERS ?? 200);
+const CHUNK = Number(process.env.BENCH_TPUT_CHUNK ?? 500);
+const ONLY = process.env.BENCH_TPUT_ONLY ?? '';
+const SLOT_MS = 400;
+const RPC_BATCH = 100;
+
+const round = (v: number, d = 0) => Math.round(v * 10 ** d) / 10 ** d;
+
+function countInto(m: Map<string, number>, code: string): void {
+  m.set(code, (m.get(code) ?? 0) + 1);
+}
+
+function rejections(m: ReadonlyMap<string, number>): string {
+  return m.size === 0
+    ? 'none'
+    : [...m.entries()].map(([c, n]) => `${c}:${n}`).join(',');
+}
+
+/** (a) one in-process validator. */
+async function single(report: Reporter): Promise<void> {
+  const t0 = nowMs();
+  const validator = keys(1);
+  const senders = keys(S);
+  const recipients = keys(64).map((k) => k.publicKey);
+  const perSender = Math.ceil(N / S);
+  const txs = signTransfers(senders, perSender, (s, n) => recipients[(s + n) % 64] as Uint8Array).slice(
+    0,
+    N,
+  );
+  process.stderr.write(
+    `(a) setup: ${S} senders, ${txs.length} signed transfers in ${((nowMs() - t0) / 1000).toFixed(1)} s\n`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'molt-bench-node-'));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  let included = 0;
+  let blocksWithTxs = 0;
+  let maxPerBlock = 0;
+  let lastIncludedAt = 0;
+  let firstIncludedAt = 0;
+  const node = new ValidatorNode(
+    {
+      dataDir: dir,
+      genesis: benchGenesis(validator, senders),
+      host: '127.0.0.1',
+      rpcPort: 0,
+      verifierThreads: 1,
+    },
+    {
+      key: validator[0] as (typeof validator)[number],
+      log: (l) => process.stderr.write(`  node: ${l}\n`),
+      onBlock: (block) => {
+        const n = block.transactions.length;
+        if (n === 0) return;
+        if (included === 0) firstIncludedAt = nowMs();
+        included += n;
+        blocksWithTxs += 1;
+        maxPerBlock = Math.max(maxPerBlock, n);
+        lastIncludedAt = nowMs();
+      },
+    },
+  );
+  try {
+    await node.start();
+    // Let PoH start and a few empty slots pass (JIT, store warm).
+    await waitProgress('the node producing slot 3', async () => {
+      const slot = (node.status() as { slot: number }).slot;
+      return { done: slot >= 3, progress: slot };
+    });
+    const rejected = new Map<string, number>();
+    const start = nowMs();
+    for (let i = 0; i < txs.length; i += CHUNK) {
+      for (const bytes of txs.slice(i, i + CHUNK)) {
+        const r = node.submitTransaction(bytes);
+        if (r.kind === 'rejected') countInto(rejected, r.code);
+      }
+      await yieldTurn();
+    }
+    const submitted = nowMs();
+    const accepted = txs.length - [...rejected.values()].reduce((a, b) => a + b, 0);
+    await waitProgress(
+      `${accepted} transfers included`,
+      async () => ({ done: included >= accepted, progress: included }),
+      10,
+    );
+    const params = { txs: txs.length, senders: S, chunk: CHUNK, slot_ms: SLOT_MS, hashes_per_tick: 1_250 };
+    report.emit({
+      name: 'throughput.single.tx_per_s.included',
+      value: round(included / ((lastIncludedAt - start) / 1000)),
+      unit: 'tx/s',
+      params,
+    });
+    report.emit({
+      name: 'throughput.single.tx_per_s.admission',
+      value: round(txs.length / ((submitted - start) / 1000)),
+      unit: 'tx/s',
+      params,
+    });
+    report.emit({
+      name: 'throughput.single.tx_per_s.first_to_last_block',
+      value: round(included / ((lastIncludedAt - firstIncludedAt) / 1000 + SLOT_MS / 1000)),
+      unit: 'tx/s',
+      params: { ...params, note: 'included/(blocks span + 1 slot)' },
+    });
+    report.emit({ name: 'throughput.single.blocks_used', value: blocksWithTxs, unit: 'blocks', params });
+    report.emit({
+      name: 'throughput.single.max_txs_per_block',
+      value: maxPerBlock,
+      unit: 'txs',
+      params,
+    });
+    report.emit({
+      name: 'throughput.single.rejected',
+      value: txs.length - accepted,
+      unit: 'txs',
+      params: { ...params, codes: rejections(rejected) },
+    });
+    process.stderr.write(
+      `(a) submit ${((submitted - start) / 1000).toFixed(2)} s, all included after ${((lastIncludedAt - start) / 1000).toFixed(2)} s\n`,
+    );
+  } finally {
+    await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** (b) 4 validator processes, transfers over JSON-RPC. */
+async function cluster(report: Reporter): Promise<void> {
+  const t0 = nowMs();
+  const validators = keys(4);
+  const senders = keys(SC);
+  const recipients = keys(64).map((k) => k.publicKey);
+  const perSender = Math.ceil(NC / SC);
+  const total = perSender * SC;
+  // Node j serves senders j, j+4, …: nonce-major order per node, then batches of 100.
+  const perNode: Uint8Array[][] = [0, 1, 2, 3].map((j) =>
+    signTransfers(
+      senders.filter((_, s) => s % 4 === j),
+      perSender,
+      (s, n) => recipients[(s + n) % 64] as Uint8Array,
+    ),
+  );
+  process.stderr.write(
+    `(b) setup: ${SC} senders, ${total} signed transfers in ${((nowMs() - t0) / 1000).toFixed(1)} s\n`,
+  );
+  const c = await BenchCluster.start({
+    validators,
+    genesis: benchGenesis(validators, senders),
+    slotMs: SLOT_MS,
+  });
+  try {
+    await c.waitConfirmed(8);
+    // Batches round-robin over the nodes: node 0 batch 0, node 1 batch 0, …, node 0 batch 1, …
+    const batches: { node: number; txs: Uint8Array[] }[] = [];
+    const most = Math.max(...perNode.map((l) => l.length));
+    for (let i = 0; i < most; i += RPC_BATCH)
+      for (let j = 0; j < 4; j++) {
+        const part = (perNode[j] as Uint8Array[]).slice(i, i + RPC_BATCH);
+        if (part.length > 0) batches.push({ node: j, txs: part });
+      }
+    const rejected = new Map<string, number>();
+    const start = nowMs();
+    // One batch in flight per node at a time (4 concurrent clients).
+    await Promise.all(
+      [0, 1, 2, 3].map(async (j) => {
+        for (const b of batches.filter((x) => x.node === j)) {
+          const replies = await rpcBatch(
+            c.urls[j] as string,
+            b.txs.map((t) => ({ method: 'sendTransaction', params: [toHex(t)] })),
+          );
+          for (const r of replies)
+            if (r.error !== undefined) countInto(rejected, r.error.data?.reason ?? r.error.message);
+        }
+      }),
+    );
+    const submitted = nowMs();
+    const rejectedCount = [...rejected.values()].reduce((a, b) => a + b, 0);
+    process.stderr.write(
+      `(b) sent ${total} in ${((submitted - start) / 1000).toFixed(2)} s; rejected ${rejections(rejected)}\n`,
+    );
+    const want = BigInt(perSender);
+    let doneAt = 0;
+    let lastTotal = 0;
+    await waitProgress(
+      `every sender's nonce ${perSender} at confirmed on node 0`,
+      async () => {
+        c.checkAlive();
+        let sum = 0n;
+        let done = true;
+        for (let i = 0; i < senders.length; i += RPC_BATCH) {
+          const replies = await rpcBatch(
+            c.urls[0] as string,
+            senders.slice(i, i + RPC_BATCH).map((k) => ({
+              method: 'getAccount',
+              params: [toHex(k.publicKey), 'confirmed'],
+            })),
+          );
+          for (const r of replies) {
+            const nonce = BigInt((r.result as { nonce: string }).nonce);
+            sum += nonce;
+            if (nonce < want) done = false;
+          }
+        }
+        lastTotal = Number(sum);
+        if (done) doneAt = nowMs();
+        return { done, progress: lastTotal };
+      },
+      50,
+    );
+    const params = {
+      txs: total,
+      senders: SC,
+      validators: 4,
+      rpc_batch: RPC_BATCH,
+      slot_ms: SLOT_MS,
+      hashes_per_tick: 1_250,
+    };
+    report.emit({
+      name: 'throughput.cluster4.tx_per_s.confirmed',
+      value: round(lastTotal / ((doneAt - start) / 1000)),
+      unit: 'tx/s',
+      params,
+    });
+    report.emit({
+      name: 'throughput.cluster4.tx_per_s.rpc_admission',
+      value: round(total / ((submitted - start) / 1000)),
+      unit: 'tx/s',
+      params,
+    });
+    report.emit({
+      name: 'throughput.cluster4.rejected',
+      value: rejectedCount,
+      unit: 'txs',
+      params: { ...params, codes: rejections(rejected) },
+    });
+    process.stderr.write(
+      `(b) all confirmed on node 0 after ${((doneAt - start) / 1000).toFixed(2)} s\n`,
+    );
+  } finally {
+    await c.stop();
+  }
+}
+
+await runBench(async () => {
+  const report = createReporter();
+  if (ONLY !== 'cluster') await single(report);
+  if (ONLY !== 'single') await cluster(report);
+  report.table(
+    'Node throughput — goal ≥ 10,000 tx/s through the full pipeline, one node and 4 validators (issue 4)',
+  );
+});
