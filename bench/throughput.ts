@@ -219,7 +219,8 @@ async function cluster(report: Reporter): Promise<void> {
     const want = BigInt(perSender);
     let doneAt = 0;
     let lastTotal = 0;
-    await waitProgress(
+    let lastLog = nowMs();
+    const waited = waitProgress(
       `every sender's nonce ${perSender} at confirmed on node 0`,
       async () => {
         c.checkAlive();
@@ -241,10 +242,19 @@ async function cluster(report: Reporter): Promise<void> {
         }
         lastTotal = Number(sum);
         if (done) doneAt = nowMs();
+        if (nowMs() - lastLog > 5_000) {
+          lastLog = nowMs();
+          process.stderr.write(
+            `  ${((lastLog - start) / 1000).toFixed(0)} s: ${lastTotal} confirmed; ${await c.describe()}\n`,
+          );
+        }
         return { done, progress: lastTotal };
       },
       50,
     );
+    await waited.catch(async (err) => {
+      throw new Error(`${(err as Error).message}\n${await c.describe()}`);
+    });
     const params = {
       txs: total,
       senders: SC,

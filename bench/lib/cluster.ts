@@ -228,6 +228,18 @@ export class BenchCluster {
         );
   }
 
+  /** One line per node: slot, confirmed, finalized, mempool, peers (for progress and errors). */
+  async describe(): Promise<string> {
+    const st = await Promise.all(this.urls.map((_, i) => this.status(i).catch(() => null)));
+    return st
+      .map((s, i) =>
+        s === null
+          ? `v${i}: no answer`
+          : `v${i}: slot ${s.slot} confirmed ${s.confirmedSlot} finalized ${s.finalizedSlot} mempool ${s.mempool} peers ${s.peers}`,
+      )
+      .join(' | ');
+  }
+
   /** Waits until every node has a confirmed slot ≥ `slot` (the shard is voting). */
   async waitConfirmed(slot: number): Promise<void> {
     await waitProgress(`every node confirmed ≥ ${slot}`, async () => {

@@ -35,6 +35,7 @@ const USAGE = `usage:
       --peer <multiaddr>     a validator to dial, e.g. /ip4/10.0.0.2/tcp/8900/p2p/12D3Koo…; repeatable
       --shard <n>            refuse to start unless the genesis is of this shard
       --slot-ms <ms>         pace of the PoH clock (default ${SLOT_DURATION_MS}; test networks only)
+      --admin-rpc            also serve admin_blockPeers (operators, partition tests)
       --fault equivocate     misbehave on purpose: sign two blocks per slot (tests only)
       Without --genesis/--key, runs a single-validator development shard under --data-dir
       (key and genesis are created there on first run).
@@ -106,6 +107,7 @@ if (command === 'keygen') {
     shard: { type: 'string' },
     'slot-ms': { type: 'string' },
     fault: { type: 'string' },
+    'admin-rpc': { type: 'boolean' },
     genesis: { type: 'string' },
     key: { type: 'string' },
   });
@@ -174,6 +176,7 @@ if (command === 'keygen') {
       p2pPort: config.p2pPort,
       peers: config.peers,
       ...(v.fault === 'equivocate' ? { faults: { equivocate: true } } : {}),
+      ...(v['admin-rpc'] === true ? { adminRpc: true } : {}),
       ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
       ...(config.slotMs === undefined
         ? {}

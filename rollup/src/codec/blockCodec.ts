@@ -7,6 +7,10 @@ import { CodecError } from './codecError.ts';
 
 /** Encoding version byte; bump on any change of the layout below. */
 const BLOCK_VERSION = 2;
+/** Block flag bits. */
+export const BLOCK_FLAGS = { partitionRecovery: 1 } as const;
+const ALL_BLOCK_FLAGS = BLOCK_FLAGS.partitionRecovery;
+
 /** Bounds a decoder enforces before allocating (a hostile peer chooses the counts). */
 export const BLOCK_LIMITS = {
   maxEntries: 1 << 16,
@@ -36,7 +40,7 @@ function writeBody(w: ByteWriter, b: Block): void {
   for (const n of b.entryTxCounts) w.u32(n);
   w.u32(b.votes.length);
   for (const v of b.votes) w.bytes(v);
-  w.fixed(b.stateRoot, 32).fixed(b.daCommitment, 48);
+  w.fixed(b.stateRoot, 32).u8(b.flags).fixed(b.daCommitment, 48);
 }
 
 /** The bytes a leader signs over, hashed: the block's identity. */
@@ -84,6 +88,9 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
   for (let n = r.count(BLOCK_LIMITS.maxVotes); n > 0; n--)
     votes.push(r.bytes(BLOCK_LIMITS.maxItemBytes));
   const stateRoot = r.fixed(32);
+  const flags = r.u8();
+  if ((flags & ~ALL_BLOCK_FLAGS) !== 0)
+    throw new CodecError('codec.block_flags', `unknown block flags ${flags}`);
   const daCommitment = r.fixed(48);
   const signature = r.fixed(64);
   r.end();
@@ -103,6 +110,7 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
     entryTxCounts,
     votes,
     stateRoot,
+    flags,
     daCommitment,
     signature,
   };

@@ -18,6 +18,7 @@ export interface NodeMetrics {
   readonly voteLatency: Histogram;
   readonly confirmationLatency: Histogram;
   readonly evidence: Counter<'kind'>;
+  readonly partitioned: Gauge;
 }
 
 /** One registry per node: no module singletons, several nodes can share a process. */
@@ -91,6 +92,11 @@ export function createNodeMetrics(labels: Record<string, string> = {}): NodeMetr
       name: 'moltbook_consensus_confirmation_latency_seconds',
       help: 'From a block being added to the fork tree to its optimistic confirmation',
       buckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.5, 2, 4, 8],
+      registers,
+    }),
+    partitioned: new Gauge({
+      name: 'moltbook_consensus_partitioned',
+      help: '1 while the shard is stalled: no optimistic confirmation for 75 slots (§7.7)',
       registers,
     }),
     evidence: new Counter({

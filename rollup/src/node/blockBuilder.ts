@@ -35,15 +35,18 @@ export interface BuiltBlock {
 export class BlockBuilder {
   readonly parent: Bank;
   readonly slot: number;
+  /** Block flags (BLOCK_FLAGS), decided by the node when the slot starts. */
+  readonly flags: number;
   readonly #deps: ExecDeps;
   #state: TransferState;
   readonly #senderGas: SenderGas = new Map();
   readonly #batches = new Map<string, Batch>();
   #gas = 0n;
 
-  constructor(parent: Bank, slot: number, deps: ExecDeps) {
+  constructor(parent: Bank, slot: number, deps: ExecDeps, flags = 0) {
     this.parent = parent;
     this.slot = slot;
+    this.flags = flags;
     this.#deps = deps;
     this.#state = parent.state.clone();
   }
@@ -119,6 +122,7 @@ export class BlockBuilder {
         entryTxCounts: included.map((b) => b.txs.length),
         votes,
         stateRoot: this.#state.root(),
+        flags: this.flags,
         daCommitment: NO_DA_COMMITMENT,
       },
       key,

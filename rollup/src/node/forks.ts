@@ -9,6 +9,7 @@ import type {
 } from '../consensus/tower.ts';
 import { type SignedVote, voteSlot } from '../consensus/vote.ts';
 import type { TransferState } from '../execution/transferState.ts';
+import type { ValidTx } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
 
@@ -26,6 +27,8 @@ export interface Bank {
   readonly tickHeight: number;
   readonly block: SignedBlock | null;
   readonly state: TransferState;
+  /** The block's transactions, validated (what goes back to the mempool if the fork loses). */
+  readonly txs: readonly ValidTx[];
 }
 
 /** What the node should do about voting now (Agave `select_vote_and_reset_forks`), typed. */

@@ -227,6 +227,7 @@ export async function replayBlock(
       tickHeight: block.tickHeight,
       block,
       state,
+      txs,
     },
   };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { blockHash, decodeBlock, encodeBlock } from '../codec/blockCodec.ts';
+import { BLOCK_FLAGS, blockHash, decodeBlock, encodeBlock } from '../codec/blockCodec.ts';
 import { CodecError } from '../codec/codecError.ts';
 import { ConsensusError } from '../consensus/consensusError.ts';
 import {
@@ -37,6 +37,7 @@ import { registerBlockSync, requestBlocks } from '../p2p/blockSync.ts';
 import { MAX_SYNC_BLOCKS } from '../p2p/blockSyncCodec.ts';
 import {
   createP2pNode,
+  dialPeers,
   type GossipVerdict,
   libp2pKeyFromEd25519,
   type P2pNode,
@@ -44,12 +45,18 @@ import {
   setGossipValidator,
   shardTopic,
 } from '../p2p/createP2pNode.ts';
-import { SLOT_DURATION_MS, targetTickNs } from '../params/consensusParams.ts';
+import {
+  MINORITY_HALT_SLOTS,
+  PARTITION_STALL_SLOTS,
+  SLOT_DURATION_MS,
+  targetTickNs,
+} from '../params/consensusParams.ts';
 import { NUM_CONSECUTIVE_LEADER_SLOTS } from '../params/towerParams.ts';
 import { MIN_BASE_FEE, SLOT_GAS_LIMIT, senderGasCap } from '../params/txParams.ts';
 import type { PohEntry } from '../poh/poh.ts';
 import { PohService } from '../poh/pohService.ts';
 import { PohVerifierPool } from '../poh/pohVerifierPool.ts';
+import { adminRpcHandlers } from '../rpc/adminRpcHandlers.ts';
 import {
   type AccountJson,
   type Commitment,
@@ -60,7 +67,7 @@ import {
 import { type NodeHealth, RpcServer } from '../rpc/rpcServer.ts';
 import { ChainStore, STORE_VERSION } from '../store/chainStore.ts';
 import { SignerKeyCache } from '../tx/signerKeyCache.ts';
-import { validateTransaction } from '../tx/validateTransaction.ts';
+import { type ValidTx, validateTransaction } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
 import { RollupError } from '../utils/rollupError.ts';
@@ -95,6 +102,10 @@ export interface ValidatorNodeOpts {
   readonly peers?: readonly string[];
   /** Tick pacing; defaults to 400 ms slots over the genesis ticksPerSlot. 0n = as fast as PoH hashes. */
   readonly targetTickNs?: bigint;
+  /** §7.7 minority-partition halt, in slots (default MINORITY_HALT_SLOTS: 1 hour). */
+  readonly minorityHaltSlots?: number;
+  /** Serve `admin_*` RPC methods (peer block list); off by default, for operators and tests. */
+  readonly adminRpc?: boolean;
   /** Faults to inject, for tests of how the others cope (never in production). */
   readonly faults?: { readonly equivocate?: boolean };
   /** PoH verification threads (default: cores − 1, at least 1). */
@@ -134,6 +145,10 @@ export class ValidatorNode implements NodeRpcView {
   readonly identity: string;
   readonly #genesisHashBytes: Uint8Array;
   readonly #stakes: Map<string, bigint>;
+  readonly #totalStake: bigint;
+  /** Stake by libp2p peer id (validators' peer ids follow from their keys). */
+  readonly #peerStake: Map<string, bigint>;
+  readonly #minorityHaltSlots: number;
   readonly #schedules = new Map<number, LeaderSchedule>();
   readonly #keys = new SignerKeyCache();
   readonly #exec: ExecDeps;
@@ -166,6 +181,7 @@ export class ValidatorNode implements NodeRpcView {
   readonly #evidence: Evidence[] = [];
   readonly #evidenceKeys = new Set<string>();
   readonly #addedAt = new Map<number, bigint>();
+  readonly #blocklist = new Set<string>();
   rpcUrl = '';
   metricsUrl = '';
   #metricsServer: RpcServer | null = null;
@@ -179,6 +195,14 @@ export class ValidatorNode implements NodeRpcView {
     this.genesisHash = toHex(this.#genesisHashBytes);
     this.identity = toHex(deps.key.publicKey);
     this.#stakes = new Map(opts.genesis.validators.map((v) => [v.pubkey, BigInt(v.stake)]));
+    this.#totalStake = [...this.#stakes.values()].reduce((a, b) => a + b, 0n);
+    this.#peerStake = new Map(
+      opts.genesis.validators.map((v) => [
+        peerIdOfValidator(Buffer.from(v.pubkey, 'hex')),
+        BigInt(v.stake),
+      ]),
+    );
+    this.#minorityHaltSlots = opts.minorityHaltSlots ?? MINORITY_HALT_SLOTS;
     this.#metrics = deps.metrics ?? createNodeMetrics({ shard: String(opts.genesis.shard) });
     this.#exec = {
       genesis: opts.genesis,
@@ -239,18 +263,10 @@ export class ValidatorNode implements NodeRpcView {
    * then keep it from voting for hundreds of slots). A node alone with > 2/3 starts at once.
    */
   async #startWhenSupermajority(): Promise<void> {
-    const peerStake = new Map(
-      this.genesis.validators.map((v) => [
-        peerIdOfValidator(Buffer.from(v.pubkey, 'hex')),
-        BigInt(v.stake),
-      ]),
-    );
-    const total = [...this.#stakes.values()].reduce((a, b) => a + b, 0n);
-    const own = this.#stakes.get(this.identity) ?? 0n;
+    const total = this.#totalStake;
     let lastLog = 0;
     for (let i = 0; !this.#stopping; i++) {
-      let seen = own;
-      for (const p of this.#p2p?.getPeers() ?? []) seen += peerStake.get(p.toString()) ?? 0n;
+      const seen = this.#connectedStake();
       if (seen * 3n > total * 2n) break;
       if (i - lastLog >= 50) {
         lastLog = i;
@@ -297,6 +313,7 @@ export class ValidatorNode implements NodeRpcView {
       lastHash: this.#genesisHashBytes,
       tickHeight: 0,
       block: null,
+      txs: [],
       state: TransferState.genesis(
         this.genesis.accounts.map((a) => ({
           key: Buffer.from(a.pubkey, 'hex'),
@@ -402,13 +419,15 @@ export class ValidatorNode implements NodeRpcView {
       else this.#fillBatch(b);
       if (this.#builder !== null) return;
     }
-    if (height % t === 0) this.#maybeStartSlot(height / t + 1);
-    else if (this.#grace !== null && height >= this.#grace.until) {
+    if (height % t === 0) {
+      this.#checkStall(height / t);
+      this.#maybeStartSlot(height / t + 1);
+    } else if (this.#grace !== null && height >= this.#grace.until) {
       const { slot } = this.#grace;
       this.#grace = null;
       const parent = this.#resetBank;
       if (parent !== null && slot > parent.slot && slot > this.#producedSlot && height < slot * t) {
-        this.#builder = new BlockBuilder(parent, slot, this.#exec);
+        this.#startBuilding(parent, slot);
         this.#slotStartedAt = process.hrtime.bigint();
       }
     }
@@ -431,11 +450,104 @@ export class ValidatorNode implements NodeRpcView {
       this.#grace = { slot, until: (slot - 1) * t + Math.floor(t / 2) };
       return;
     }
-    this.#builder = new BlockBuilder(parent, slot, this.#exec);
+    this.#startBuilding(parent, slot);
     this.#slotStartedAt = process.hrtime.bigint();
   }
 
   #slotStartedAt = 0n;
+
+  /**
+   * Starts building `slot` on `parent` unless this node is in a stalled minority partition that
+   * has lasted `minorityHaltSlots` (§7.7: the minority side stops producing).
+   */
+  #startBuilding(parent: Bank, slot: number): void {
+    const stalled = this.#partitionedSince !== null;
+    if (stalled && slot - (this.#partitionedSince as number) > this.#minorityHaltSlots) {
+      if (this.#connectedStake() * 2n < this.#totalStake) {
+        if (!this.#minorityHalted)
+          this.#deps.log(
+            `minority partition since slot ${this.#partitionedSince}: production halted until it heals (§7.7)`,
+          );
+        this.#minorityHalted = true;
+        return;
+      }
+    }
+    this.#minorityHalted = false;
+    this.#builder = new BlockBuilder(
+      parent,
+      slot,
+      this.#exec,
+      stalled ? BLOCK_FLAGS.partitionRecovery : 0,
+    );
+    this.#slotStartedAt = process.hrtime.bigint();
+  }
+
+  /** Stake of this validator and the validators it is connected to. */
+  #connectedStake(): bigint {
+    let seen = this.#stakes.get(this.identity) ?? 0n;
+    for (const p of this.#p2p?.getPeers() ?? []) seen += this.#peerStake.get(p.toString()) ?? 0n;
+    return seen;
+  }
+
+  /**
+   * §7.7 stall detection, at every slot boundary: no optimistic confirmation for
+   * PARTITION_STALL_SLOTS slots means the shard is partitioned (each side keeps producing, neither
+   * finalizes); the next confirmation means it healed.
+   */
+  #checkStall(pohSlot: number): void {
+    const confirmed = this.#forks?.confirmedSlot ?? 0;
+    if (confirmed > this.#stallConfirmed) {
+      this.#stallConfirmed = confirmed;
+      this.#stallProgressAt = pohSlot;
+      if (this.#partitionedSince !== null) {
+        this.#deps.log(
+          `partition healed: confirmation resumed at slot ${confirmed} (stalled since slot ${this.#partitionedSince})`,
+        );
+        this.#partitionedSince = null;
+        this.#metrics.partitioned.set(0);
+      }
+      return;
+    }
+    if (
+      this.#partitionedSince === null &&
+      pohSlot - this.#stallProgressAt > PARTITION_STALL_SLOTS
+    ) {
+      this.#partitionedSince = this.#stallProgressAt;
+      this.#metrics.partitioned.set(1);
+      this.#deps.log(
+        `stall: no confirmation for ${PARTITION_STALL_SLOTS} slots (since slot ${this.#stallProgressAt}); partition mode: blocks carry the recovery flag (§7.7)`,
+      );
+    }
+  }
+
+  #stallConfirmed = 0;
+  #stallProgressAt = 0;
+  #partitionedSince: number | null = null;
+  #minorityHalted = false;
+
+  /**
+   * When PoH moves from `old` to a bank on another fork, the transactions of the abandoned
+   * branch go back to the mempool (§7.7: "transactions of the losing side return to the
+   * mempool"); those the new fork already holds fail their nonce check and are dropped there.
+   */
+  #returnAbandonedTxs(old: Bank, next: Bank): void {
+    const f = this.#forks;
+    if (f === null || f.onFork(old.slot, next.slot)) return;
+    const back: ValidTx[] = [];
+    for (
+      let b: Bank | undefined = old;
+      b !== undefined && b.block !== null && !f.onFork(b.slot, next.slot);
+    ) {
+      back.push(...b.txs);
+      b = f.bank(b.parentSlot);
+    }
+    if (back.length > 0) {
+      const n = this.#mempool.reinject(back);
+      this.#deps.log(
+        `switched fork at slot ${next.slot}: ${n} transaction(s) of the abandoned branch back in the mempool`,
+      );
+    }
+  }
   /** A leader slot waiting for the previous leader's block (see #maybeStartSlot). */
   #grace: { readonly slot: number; readonly until: number } | null = null;
 
@@ -482,6 +594,7 @@ export class ValidatorNode implements NodeRpcView {
       tickHeight: block.tickHeight,
       block,
       state,
+      txs: included,
     };
     this.#producedSlot = block.slot;
     this.#metrics.slotDuration.observe(Number(process.hrtime.bigint() - this.#slotStartedAt) / 1e9);
@@ -518,7 +631,9 @@ export class ValidatorNode implements NodeRpcView {
   /** Moves PoH onto `bank` (Agave `PohRecorder::reset`); never in the middle of this node's slot. */
   #resetTo(bank: Bank): void {
     if (this.#builder !== null || this.#poh === null) return;
-    if (this.#resetBank?.hashHex === bank.hashHex) return;
+    const old = this.#resetBank;
+    if (old?.hashHex === bank.hashHex) return;
+    if (old !== null) this.#returnAbandonedTxs(old, bank);
     this.#poh.reset(bank.lastHash, bank.tickHeight);
     this.#entries = [];
     this.#resetBank = bank;
@@ -891,6 +1006,7 @@ export class ValidatorNode implements NodeRpcView {
       shard: this.genesis.shard,
       bootstrap: this.#opts.peers ?? [],
       privateKey: libp2pKeyFromEd25519(this.#deps.key.privateKey),
+      blocklist: this.#blocklist,
     });
     this.#p2p = p2p;
     const { shard } = this.genesis;
@@ -941,7 +1057,10 @@ export class ValidatorNode implements NodeRpcView {
         metrics: this.#metrics,
         log: this.#deps.log,
         health: () => this.health(),
-        handlers: nodeRpcHandlers(this),
+        handlers: {
+          ...nodeRpcHandlers(this),
+          ...(this.#opts.adminRpc === true ? adminRpcHandlers(this) : {}),
+        },
       },
     );
     this.rpcUrl = await rpc.listen();
@@ -1054,7 +1173,23 @@ export class ValidatorNode implements NodeRpcView {
       mempool: this.#mempool.size,
       p2p: this.p2pAddrs,
       evidence: this.#evidence.length,
+      partitionedSince: this.#partitionedSince,
+      minorityHalted: this.#minorityHalted,
     };
+  }
+
+  /**
+   * Replaces the peer block list (libp2p peer ids): connections to listed peers are closed and
+   * refused from then on; an empty list lifts it and redials the configured peers.
+   */
+  async blockPeers(peerIds: readonly string[]): Promise<void> {
+    this.#blocklist.clear();
+    for (const id of peerIds) this.#blocklist.add(id);
+    const p2p = this.#p2p;
+    if (p2p === null) return;
+    for (const peer of p2p.getPeers())
+      if (this.#blocklist.has(peer.toString())) await p2p.hangUp(peer);
+    if (peerIds.length === 0) dialPeers(p2p, this.#opts.peers ?? []);
   }
 
   evidence(): string[] {

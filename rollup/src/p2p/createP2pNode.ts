@@ -42,6 +42,11 @@ export interface P2pNodeOpts {
    * peer id follows from its genesis public key (`peerIdOfValidator`). A random key when absent.
    */
   readonly privateKey?: PrivateKey;
+  /**
+   * Peer ids (strings) never to connect with, checked on every dial and inbound connection; the
+   * caller may change the set at any time (an operator's block list, a partition test).
+   */
+  readonly blocklist?: ReadonlySet<string>;
   /** Gossipsub heartbeat (mesh upkeep, score cache); gossipsub's default is 1 s. Tests shorten it. */
   readonly heartbeatIntervalMs?: number;
 }
@@ -65,6 +70,7 @@ export async function createP2pNode(opts: P2pNodeOpts): Promise<P2pNode> {
   const node = (await createLibp2p({
     ...(opts.privateKey === undefined ? {} : { privateKey: opts.privateKey }),
     addresses: { listen: [...opts.listen] },
+    ...(opts.blocklist === undefined ? {} : { connectionGater: blocklistGater(opts.blocklist) }),
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -205,4 +211,13 @@ export function libp2pKeyFromEd25519(key: KeyObject): PrivateKey {
 /** Peer id of the validator with raw Ed25519 public key `pubkey` (see `libp2pKeyFromEd25519`). */
 export function peerIdOfValidator(pubkey: Uint8Array): string {
   return peerIdFromPublicKey(publicKeyFromRaw(pubkey)).toString();
+}
+
+function blocklistGater(blocked: ReadonlySet<string>) {
+  const deny = (peer: { toString(): string }) => blocked.has(peer.toString());
+  return {
+    denyDialPeer: deny,
+    denyInboundEncryptedConnection: deny,
+    denyOutboundEncryptedConnection: deny,
+  };
 }

@@ -33,6 +33,15 @@ export function targetTickNs(ticksPerSlot: number): bigint {
 /** Length of every hash in the protocol (SHA-256). */
 export const HASH_BYTES = 32;
 
+/** §7.7: the shard counts as stalled (partitioned) after this many slots without confirmation. */
+export const PARTITION_STALL_SLOTS = 75;
+
+/**
+ * §7.7: a validator that is in a stalled minority partition (it sees less than half the stake)
+ * stops producing after this long: 1 hour of 400 ms slots.
+ */
+export const MINORITY_HALT_SLOTS = 9_000;
+
 /**
  * Hashes per tick of the local development network (`npm start`). One machine runs the L2, the
  * validators and the relay on 2 cores, so the local PoH is made 2.5× lighter than production to

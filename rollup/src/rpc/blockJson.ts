@@ -18,6 +18,7 @@ export interface BlockJson {
   readonly entryTxCounts: readonly number[];
   readonly votes: readonly string[];
   readonly stateRoot: string;
+  readonly flags: number;
   readonly daCommitment: string;
   readonly signature: string;
 }
@@ -41,6 +42,7 @@ export function blockToJson(b: SignedBlock): BlockJson {
     entryTxCounts: [...b.entryTxCounts],
     votes: b.votes.map(toHex),
     stateRoot: toHex(b.stateRoot),
+    flags: b.flags,
     daCommitment: toHex(b.daCommitment),
     signature: toHex(b.signature),
   };
@@ -82,6 +84,7 @@ export function blockFromJson(j: unknown): SignedBlock | null {
   const leader = fromHex(o.leader, 32);
   const pohStart = fromHex(o.pohStart, 32);
   const stateRoot = fromHex(o.stateRoot, 32);
+  const flags = int(o.flags);
   const daCommitment = fromHex(o.daCommitment, 48);
   const signature = fromHex(o.signature, 64);
   const transactions = list(o.transactions);
@@ -96,6 +99,8 @@ export function blockFromJson(j: unknown): SignedBlock | null {
     pohStart === null ||
     stateRoot === null ||
     daCommitment === null ||
+    flags === null ||
+    flags > 255 ||
     signature === null ||
     transactions === null ||
     votes === null
@@ -115,6 +120,7 @@ export function blockFromJson(j: unknown): SignedBlock | null {
     entryTxCounts: entryTxCounts as number[],
     votes,
     stateRoot,
+    flags: flags as number,
     daCommitment,
     signature,
   };

@@ -33,6 +33,11 @@ export interface Block {
   readonly votes: readonly Uint8Array[];
   /** §7.3 `state_hash`: Merkle root after applying the transactions. */
   readonly stateRoot: Uint8Array;
+  /**
+   * Bit flags (BLOCK_FLAGS). `partitionRecovery` (§7.7): the leader produced this block while it
+   * saw the shard stalled (no confirmation for 75 slots); content in it carries the flag.
+   */
+  readonly flags: number;
   /** §7.3 `da_commitment`: KZG commitment to the slot's content (48 bytes; zero when none). */
   readonly daCommitment: Uint8Array;
 }

@@ -169,3 +169,90 @@ describe('cluster: an equivocating leader', { timeout: 240_000 }, () => {
           );
   });
 });
+
+describe('cluster: a 2/2 partition (§7.7)', { timeout: 300_000 }, () => {
+  let c: Cluster;
+  before(async () => {
+    c = await Cluster.start(4, () => ['--admin-rpc']);
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  it('finalizes nothing on either side, then converges with no final block reverted and no transaction lost', async () => {
+    const all = [0, 1, 2, 3];
+    await c.waitFinalized(5);
+    const finalBefore = Math.min(
+      ...(await Promise.all(all.map(async (i) => (await c.status(i)).finalizedSlot))),
+    );
+    const kept = await Promise.all(
+      ((await rpcCall(c.url(0), 'getBlocks', [1, finalBefore])) as number[]).map(async (s) => ({
+        s,
+        b: await finalizedBlock(c, 0, s),
+      })),
+    );
+    await c.partition([
+      [0, 1],
+      [2, 3],
+    ]);
+    const cut = Math.max(...(await Promise.all(all.map(async (i) => (await c.status(i)).slot))));
+    // One transfer into each side while they are apart.
+    const x = generateEd25519().publicKey;
+    const y = generateEd25519().publicKey;
+    await rpcCall(c.url(0), 'sendTransaction', [transfer(c, x, 1_111n, 0n)]);
+    const tx2 = toHex(
+      encodeTransaction(
+        signTransaction(
+          {
+            version: 1,
+            shard: 0,
+            sender: c.funded2.publicKey,
+            nonce: 0n,
+            maxFeePerGas: 1n,
+            gasLimit: TRANSFER_GAS,
+            payload: { kind: 'transfer', to: y, amount: 2_222n },
+          },
+          c.funded2.privateKey,
+        ),
+      ),
+    );
+    await rpcCall(c.url(2), 'sendTransaction', [tx2]);
+    // Both sides keep producing past the 75-slot stall mark and enter partition mode…
+    await c.waitUntil('both sides stalled', async () => {
+      const st = await Promise.all(all.map((i) => c.status(i)));
+      return st.every((s) => s.partitionedSince !== null && s.slot > cut + 80);
+    });
+    // …but neither finalizes anything produced after the cut.
+    for (const i of all)
+      assert.ok(
+        (await c.status(i)).finalizedSlot <= cut,
+        `v${i} finalized nothing of the partition`,
+      );
+
+    await c.heal();
+    const healedAt = Math.max(
+      ...(await Promise.all(all.map(async (i) => (await c.status(i)).slot))),
+    );
+    await c.waitFinalized(healedAt);
+    // Nothing final before the partition was reverted, on any node.
+    for (const { s, b } of kept)
+      for (const i of all)
+        assert.equal(await finalizedBlock(c, i, s), b, `v${i} slot ${s} unchanged`);
+    // Both transfers are final everywhere: the losing side's went back to the mempool.
+    for (const i of all) {
+      assert.equal(await balance(c, i, x, 'finalized'), 1_111n, `v${i} has the side-A transfer`);
+      assert.equal(await balance(c, i, y, 'finalized'), 2_222n, `v${i} has the side-B transfer`);
+    }
+    // Blocks the winners produced while stalled carry the partition-recovery flag.
+    const during = (await rpcCall(c.url(0), 'getBlocks', [cut + 1, healedAt])) as number[];
+    const flagged = await Promise.all(
+      during.map(
+        async (s) => (blockFromJson(await rpcCall(c.url(0), 'getBlock', [s]))?.flags ?? 0) & 1,
+      ),
+    );
+    assert.ok(
+      flagged.some((f) => f === 1),
+      'some block of the partition is flagged',
+    );
+  });
+});

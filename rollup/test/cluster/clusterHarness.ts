@@ -19,6 +19,7 @@ export interface NodeStatus {
   readonly lastVotedSlot: number | null;
   readonly peers: number;
   readonly evidence: number;
+  readonly partitionedSince: number | null;
 }
 
 /**
@@ -31,6 +32,8 @@ export class Cluster {
   readonly keys: Ed25519KeyPair[];
   readonly genesis: Genesis;
   readonly funded: Ed25519KeyPair;
+  /** A second funded account (transfers on both sides of a partition). */
+  readonly funded2: Ed25519KeyPair;
   readonly #genesisPath: string;
   readonly #ports: number[];
   readonly #procs: (ValidatorProcess | null)[];
@@ -41,13 +44,17 @@ export class Cluster {
     this.dir = mkdtempSync(join(tmpdir(), 'molt-cluster-'));
     this.keys = Array.from({ length: n }, () => generateEd25519());
     this.funded = generateEd25519();
+    this.funded2 = generateEd25519();
     this.genesis = defaultGenesis(
       this.keys.map((k) => ({ pubkey: toHex(k.publicKey), stake: '1000000' })),
       {
         hashesPerTick: 500,
         ticksPerSlot: 8,
         slotsPerEpoch: 1_000,
-        accounts: [{ pubkey: toHex(this.funded.publicKey), balance: '1000000000000' }],
+        accounts: [
+          { pubkey: toHex(this.funded.publicKey), balance: '1000000000000' },
+          { pubkey: toHex(this.funded2.publicKey), balance: '1000000000000' },
+        ],
       },
     );
     this.#genesisPath = join(this.dir, 'genesis.json');
@@ -132,6 +139,24 @@ export class Cluster {
       const st = await Promise.all(nodes.map((i) => this.status(i)));
       return st.every((s) => s.finalizedSlot >= slot);
     });
+  }
+
+  /** Cuts the network into `groups` (needs `--admin-rpc`): nodes block every peer outside theirs. */
+  async partition(groups: readonly (readonly number[])[]): Promise<void> {
+    const peerId = (j: number) => peerIdOfValidator((this.keys[j] as Ed25519KeyPair).publicKey);
+    await Promise.all(
+      groups.flatMap((g) =>
+        g.map((i) =>
+          rpcCall(this.url(i), 'admin_blockPeers', [
+            this.keys.flatMap((_, j) => (g.includes(j) ? [] : [peerId(j)])),
+          ]),
+        ),
+      ),
+    );
+  }
+
+  async heal(): Promise<void> {
+    await Promise.all(this.keys.map((_, i) => rpcCall(this.url(i), 'admin_blockPeers', [[]])));
   }
 
   running(): number[] {

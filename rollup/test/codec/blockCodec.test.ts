@@ -33,6 +33,7 @@ const block: fc.Arbitrary<Block> = fc
     entryTxCounts: fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 5 }),
     votes: fc.array(fc.uint8Array({ maxLength: 100 }), { maxLength: 5 }),
     stateRoot: bytes(32),
+    flags: fc.constantFrom(0, 1),
     daCommitment: bytes(48),
   })
   .map(({ gap, ...b }) => ({ ...b, slot: b.parentSlot + gap }));

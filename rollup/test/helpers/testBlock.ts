@@ -15,6 +15,7 @@ export function testBlock(overrides: Partial<Block> = {}): Block {
     entryTxCounts: [],
     votes: [],
     stateRoot: new Uint8Array(32),
+    flags: 0,
     daCommitment: new Uint8Array(48),
     ...overrides,
   };
