@@ -42,6 +42,18 @@ const CHUNK = Number(process.env.BENCH_TPUT_CHUNK ?? 500);
 const ONLY = process.env.BENCH_TPUT_ONLY ?? '';
 const SLOT_MS = 400;
 const RPC_BATCH = 100;
+/** (b) stop waiting once every mempool is empty and nothing new was confirmed for this long. */
+const DRAINED_MS = 15_000;
+const INCLUDED_METRIC = 'moltbook_node_transactions_included_total';
+
+/** Sum of every series of a Prometheus counter in a /metrics text. */
+function metricSum(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
+}
 
 const round = (v: number, d = 0) => Math.round(v * 10 ** d) / 10 ** d;
 
@@ -50,9 +62,7 @@ function countInto(m: Map<string, number>, code: string): void {
 }
 
 function rejections(m: ReadonlyMap<string, number>): string {
-  return m.size === 0
-    ? 'none'
-    : [...m.entries()].map(([c, n]) => `${c}:${n}`).join(',');
+  return m.size === 0 ? 'none' : [...m.entries()].map(([c, n]) => `${c}:${n}`).join(',');
 }
 
 /** (a) one in-process validator. */
@@ -62,10 +72,11 @@ async function single(report: Reporter): Promise<void> {
   const senders = keys(S);
   const recipients = keys(64).map((k) => k.publicKey);
   const perSender = Math.ceil(N / S);
-  const txs = signTransfers(senders, perSender, (s, n) => recipients[(s + n) % 64] as Uint8Array).slice(
-    0,
-    N,
-  );
+  const txs = signTransfers(
+    senders,
+    perSender,
+    (s, n) => recipients[(s + n) % 64] as Uint8Array,
+  ).slice(0, N);
   process.stderr.write(
     `(a) setup: ${S} senders, ${txs.length} signed transfers in ${((nowMs() - t0) / 1000).toFixed(1)} s\n`,
   );
@@ -121,7 +132,13 @@ async function single(report: Reporter): Promise<void> {
       async () => ({ done: included >= accepted, progress: included }),
       10,
     );
-    const params = { txs: txs.length, senders: S, chunk: CHUNK, slot_ms: SLOT_MS, hashes_per_tick: 1_250 };
+    const params = {
+      txs: txs.length,
+      senders: S,
+      chunk: CHUNK,
+      slot_ms: SLOT_MS,
+      hashes_per_tick: 1_250,
+    };
     report.emit({
       name: 'throughput.single.tx_per_s.included',
       value: round(included / ((lastIncludedAt - start) / 1000)),
@@ -140,7 +157,12 @@ async function single(report: Reporter): Promise<void> {
       unit: 'tx/s',
       params: { ...params, note: 'included/(blocks span + 1 slot)' },
     });
-    report.emit({ name: 'throughput.single.blocks_used', value: blocksWithTxs, unit: 'blocks', params });
+    report.emit({
+      name: 'throughput.single.blocks_used',
+      value: blocksWithTxs,
+      unit: 'blocks',
+      params,
+    });
     report.emit({
       name: 'throughput.single.max_txs_per_block',
       value: maxPerBlock,
@@ -205,7 +227,10 @@ async function cluster(report: Reporter): Promise<void> {
           const replies = await rpcBatch(
             c.urls[j] as string,
             b.txs.map((t) => ({ method: 'sendTransaction', params: [toHex(t)] })),
-          );
+          ).catch((err) => {
+            c.checkAlive();
+            throw new Error(`${(err as Error).message}\n${c.tails()}`);
+          });
           for (const r of replies)
             if (r.error !== undefined) countInto(rejected, r.error.data?.reason ?? r.error.message);
         }
@@ -216,15 +241,18 @@ async function cluster(report: Reporter): Promise<void> {
     process.stderr.write(
       `(b) sent ${total} in ${((submitted - start) / 1000).toFixed(2)} s; rejected ${rejections(rejected)}\n`,
     );
+    // Done when every transfer is confirmed on node 0; also when progress stopped with every
+    // mempool empty for DRAINED_MS (transfers were lost: reported as such, not waited for).
     const want = BigInt(perSender);
-    let doneAt = 0;
-    let lastTotal = 0;
+    let confirmed = 0;
+    let progressAt = start;
     let lastLog = nowMs();
+    let drained = false;
     const waited = waitProgress(
       `every sender's nonce ${perSender} at confirmed on node 0`,
       async () => {
         c.checkAlive();
-        let sum = 0n;
+        let sum = 0;
         let done = true;
         for (let i = 0; i < senders.length; i += RPC_BATCH) {
           const replies = await rpcBatch(
@@ -236,25 +264,37 @@ async function cluster(report: Reporter): Promise<void> {
           );
           for (const r of replies) {
             const nonce = BigInt((r.result as { nonce: string }).nonce);
-            sum += nonce;
+            sum += Number(nonce);
             if (nonce < want) done = false;
           }
         }
-        lastTotal = Number(sum);
-        if (done) doneAt = nowMs();
+        if (sum > confirmed) {
+          confirmed = sum;
+          progressAt = nowMs();
+        }
+        if (!done && nowMs() - progressAt > DRAINED_MS) {
+          const st = await Promise.all(c.urls.map((_, i) => c.status(i)));
+          if (st.every((x) => x.mempool === 0)) drained = true;
+        }
         if (nowMs() - lastLog > 5_000) {
           lastLog = nowMs();
           process.stderr.write(
-            `  ${((lastLog - start) / 1000).toFixed(0)} s: ${lastTotal} confirmed; ${await c.describe()}\n`,
+            `  ${((lastLog - start) / 1000).toFixed(0)} s: ${confirmed} confirmed; ${await c.describe()}\n`,
           );
         }
-        return { done, progress: lastTotal };
+        return { done: done || drained, progress: confirmed };
       },
       50,
     );
     await waited.catch(async (err) => {
-      throw new Error(`${(err as Error).message}\n${await c.describe()}`);
+      throw new Error(`${(err as Error).message}\n${await c.describe()}\n${c.tails()}`);
     });
+    const included = await Promise.all(
+      c.metricsUrls.map(async (u) => metricSum(await (await fetch(u)).text(), INCLUDED_METRIC)),
+    );
+    process.stderr.write(
+      `(b) ${confirmed}/${total} confirmed on node 0 after ${((progressAt - start) / 1000).toFixed(2)} s${drained ? ` — ${total - confirmed} lost (every mempool empty, no progress for ${DRAINED_MS / 1000} s)` : ''}; txs in blocks added per node (incl. abandoned forks): ${included.join(', ')}\n`,
+    );
     const params = {
       txs: total,
       senders: SC,
@@ -265,7 +305,7 @@ async function cluster(report: Reporter): Promise<void> {
     };
     report.emit({
       name: 'throughput.cluster4.tx_per_s.confirmed',
-      value: round(lastTotal / ((doneAt - start) / 1000)),
+      value: round(confirmed / ((progressAt - start) / 1000)),
       unit: 'tx/s',
       params,
     });
@@ -276,14 +316,17 @@ async function cluster(report: Reporter): Promise<void> {
       params,
     });
     report.emit({
+      name: 'throughput.cluster4.lost',
+      value: total - confirmed,
+      unit: 'txs',
+      params: { ...params, note: 'accepted but never confirmed, every mempool empty' },
+    });
+    report.emit({
       name: 'throughput.cluster4.rejected',
       value: rejectedCount,
       unit: 'txs',
       params: { ...params, codes: rejections(rejected) },
     });
-    process.stderr.write(
-      `(b) all confirmed on node 0 after ${((doneAt - start) / 1000).toFixed(2)} s\n`,
-    );
   } finally {
     await c.stop();
   }

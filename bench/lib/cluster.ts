@@ -124,27 +124,43 @@ export interface RpcReply {
   readonly error?: { readonly message: string; readonly data?: { readonly reason?: string } };
 }
 
+/**
+ * POST with up to 3 attempts on a transport failure (a busy node resets a connection now and
+ * then); the last failure is rethrown with its cause.
+ */
+async function post(url: string, body: string): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    } catch (err) {
+      const cause = (err as Error & { cause?: unknown }).cause;
+      if (attempt >= 3)
+        throw new Error(
+          `POST ${url} failed ${attempt}×: ${(err as Error).message} (${String(cause)})`,
+        );
+      process.stderr.write(`  POST ${url}: ${String(cause)}; retrying\n`);
+      await sleep(200 * attempt);
+    }
+  }
+}
+
 /** One JSON-RPC batch (≤ 100 calls); replies in call order. */
 export async function rpcBatch(
   url: string,
   calls: readonly { method: string; params: unknown[] }[],
 ): Promise<RpcReply[]> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(calls.map((c, id) => ({ jsonrpc: '2.0', id, ...c }))),
-  });
+  const res = await post(url, JSON.stringify(calls.map((c, id) => ({ jsonrpc: '2.0', id, ...c }))));
   const json = (await res.json()) as RpcReply[] | RpcReply;
   if (!Array.isArray(json)) throw new Error(`batch refused: ${JSON.stringify(json).slice(0, 200)}`);
   return [...json].sort((a, b) => a.id - b.id);
 }
 
 export async function rpcCall(url: string, method: string, params: unknown[]): Promise<unknown> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
+  const res = await post(url, JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }));
   const r = (await res.json()) as RpcReply;
   if (r.error !== undefined) throw new Error(`${method}: ${r.error.message}`);
   return r.result;
@@ -238,6 +254,13 @@ export class BenchCluster {
           : `v${i}: slot ${s.slot} confirmed ${s.confirmedSlot} finalized ${s.finalizedSlot} mempool ${s.mempool} peers ${s.peers}`,
       )
       .join(' | ');
+  }
+
+  /** The last `lines` lines each validator printed (for error reports). */
+  tails(lines = 12): string {
+    return this.procs
+      .map((p, i) => `── v${i}\n${p.output().trimEnd().split('\n').slice(-lines).join('\n')}`)
+      .join('\n');
   }
 
   /** Waits until every node has a confirmed slot ≥ `slot` (the shard is voting). */

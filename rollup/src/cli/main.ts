@@ -36,7 +36,9 @@ const USAGE = `usage:
       --shard <n>            refuse to start unless the genesis is of this shard
       --slot-ms <ms>         pace of the PoH clock (default ${SLOT_DURATION_MS}; test networks only)
       --admin-rpc            also serve admin_blockPeers (operators, partition tests)
-      --fault equivocate     misbehave on purpose: sign two blocks per slot (tests only)
+      --cr-delay-slots <n>   slots a tx waits before this node puts it on its crList (default 10)
+      --fault <kind>         misbehave on purpose, tests only: equivocate (two blocks per slot)
+                             or censor (lead blocks without any transaction)
       Without --genesis/--key, runs a single-validator development shard under --data-dir
       (key and genesis are created there on first run).
   moltbook-node keygen --out <file>
@@ -108,6 +110,7 @@ if (command === 'keygen') {
     'slot-ms': { type: 'string' },
     fault: { type: 'string' },
     'admin-rpc': { type: 'boolean' },
+    'cr-delay-slots': { type: 'string' },
     genesis: { type: 'string' },
     key: { type: 'string' },
   });
@@ -141,8 +144,11 @@ if (command === 'keygen') {
   } catch (err) {
     die((err as Error).message);
   }
-  if (v.fault !== undefined && v.fault !== 'equivocate')
-    die(`--fault must be 'equivocate', got '${String(v.fault)}'`);
+  if (v.fault !== undefined && v.fault !== 'equivocate' && v.fault !== 'censor')
+    die(`--fault must be 'equivocate' or 'censor', got '${String(v.fault)}'`);
+  const crDelay = v['cr-delay-slots'];
+  if (crDelay !== undefined && (typeof crDelay !== 'string' || !/^\d{1,4}$/.test(crDelay)))
+    die(`--cr-delay-slots must be an integer 0-9999, got '${String(crDelay)}'`);
   const log = createLogger('node');
   let setup: { genesis: ReturnType<typeof parseGenesis>; key: ReturnType<typeof readKey> };
   try {
@@ -176,6 +182,8 @@ if (command === 'keygen') {
       p2pPort: config.p2pPort,
       peers: config.peers,
       ...(v.fault === 'equivocate' ? { faults: { equivocate: true } } : {}),
+      ...(v.fault === 'censor' ? { faults: { censor: true } } : {}),
+      ...(typeof crDelay === 'string' ? { crListDelaySlots: Number(crDelay) } : {}),
       ...(v['admin-rpc'] === true ? { adminRpc: true } : {}),
       ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
       ...(config.slotMs === undefined

@@ -171,6 +171,19 @@ export class Mempool {
       : { kind: 'added', evicted: evictedIds };
   }
 
+  /** A pooled tx by id, left in the pool; null when absent. */
+  get(id: string): ValidTx | null {
+    return this.#byId.get(id)?.v ?? null;
+  }
+
+  /** Takes one pooled tx by id (a forced inclusion, §7.6); null when it is not pooled. */
+  takeById(id: string): ValidTx | null {
+    const e = this.#byId.get(id);
+    if (e === undefined) return null;
+    this.#remove(e);
+    return e.v;
+  }
+
   /** Picks txs for a block (see the class comment); they leave the pool. */
   take(opts: TakeOpts): ValidTx[] {
     const heap = new BinaryHeap<Entry>(before);

@@ -19,6 +19,8 @@ export interface NodeMetrics {
   readonly confirmationLatency: Histogram;
   readonly evidence: Counter<'kind'>;
   readonly partitioned: Gauge;
+  readonly censoredBlocks: Counter<'leader'>;
+  readonly forcedTxs: Counter;
 }
 
 /** One registry per node: no module singletons, several nodes can share a process. */
@@ -92,6 +94,17 @@ export function createNodeMetrics(labels: Record<string, string> = {}): NodeMetr
       name: 'moltbook_consensus_confirmation_latency_seconds',
       help: 'From a block being added to the fork tree to its optimistic confirmation',
       buckets: [0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.5, 2, 4, 8],
+      registers,
+    }),
+    censoredBlocks: new Counter({
+      name: 'moltbook_consensus_censoring_blocks_total',
+      help: 'Blocks refused because they left out a transaction forced by the crLists (§7.6), by leader',
+      labelNames: ['leader'],
+      registers,
+    }),
+    forcedTxs: new Counter({
+      name: 'moltbook_consensus_forced_transactions_total',
+      help: 'Transactions that crLists of more than half the stake made mandatory (§7.6)',
       registers,
     }),
     partitioned: new Gauge({

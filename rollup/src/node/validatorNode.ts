@@ -10,6 +10,12 @@ import {
   encodeEvidence,
 } from '../consensus/equivocation.ts';
 import {
+  decodeInclusionList,
+  encodeInclusionList,
+  signInclusionList,
+  verifyInclusionList,
+} from '../consensus/inclusionList.ts';
+import {
   type LeaderSchedule,
   leaderSchedule,
   leaderScheduleSeed,
@@ -67,11 +73,16 @@ import {
 import { type NodeHealth, RpcServer } from '../rpc/rpcServer.ts';
 import { ChainStore, STORE_VERSION } from '../store/chainStore.ts';
 import { SignerKeyCache } from '../tx/signerKeyCache.ts';
-import { type ValidTx, validateTransaction } from '../tx/validateTransaction.ts';
+import {
+  type ValidTx,
+  validateAgainstState,
+  validateTransaction,
+} from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
 import { RollupError } from '../utils/rollupError.ts';
 import { BlockBuilder } from './blockBuilder.ts';
+import { CR_LIST_DELAY_SLOTS, FORCED_GRACE_SLOTS, ForcedInclusion } from './forcedInclusion.ts';
 import { type Bank, Forks } from './forks.ts';
 import { type ExecDeps, replayBlock } from './replay.ts';
 
@@ -102,12 +113,14 @@ export interface ValidatorNodeOpts {
   readonly peers?: readonly string[];
   /** Tick pacing; defaults to 400 ms slots over the genesis ticksPerSlot. 0n = as fast as PoH hashes. */
   readonly targetTickNs?: bigint;
+  /** §7.6: slots a tx waits in the mempool before this node puts it on its crList (default 10). */
+  readonly crListDelaySlots?: number;
   /** §7.7 minority-partition halt, in slots (default MINORITY_HALT_SLOTS: 1 hour). */
   readonly minorityHaltSlots?: number;
   /** Serve `admin_*` RPC methods (peer block list); off by default, for operators and tests. */
   readonly adminRpc?: boolean;
   /** Faults to inject, for tests of how the others cope (never in production). */
-  readonly faults?: { readonly equivocate?: boolean };
+  readonly faults?: { readonly equivocate?: boolean; readonly censor?: boolean };
   /** PoH verification threads (default: cores − 1, at least 1). */
   readonly verifierThreads?: number;
 }
@@ -149,6 +162,7 @@ export class ValidatorNode implements NodeRpcView {
   /** Stake by libp2p peer id (validators' peer ids follow from their keys). */
   readonly #peerStake: Map<string, bigint>;
   readonly #minorityHaltSlots: number;
+  readonly #forced: ForcedInclusion;
   readonly #schedules = new Map<number, LeaderSchedule>();
   readonly #keys = new SignerKeyCache();
   readonly #exec: ExecDeps;
@@ -175,6 +189,8 @@ export class ValidatorNode implements NodeRpcView {
   readonly #seen = new Set<string>();
   readonly #invalid = new Set<string>();
   readonly #orphans = new Map<string, SignedBlock[]>();
+  /** Blocks refused as censoring (§7.6), by hash, adopted if the shard builds on them. */
+  readonly #refused = new Map<string, SignedBlock>();
   #orphanCount = 0;
   readonly #syncing = new Set<string>();
   readonly #voteInbox: Uint8Array[] = [];
@@ -203,6 +219,7 @@ export class ValidatorNode implements NodeRpcView {
       ]),
     );
     this.#minorityHaltSlots = opts.minorityHaltSlots ?? MINORITY_HALT_SLOTS;
+    this.#forced = new ForcedInclusion(this.#stakes, opts.crListDelaySlots ?? CR_LIST_DELAY_SLOTS);
     this.#metrics = deps.metrics ?? createNodeMetrics({ shard: String(opts.genesis.shard) });
     this.#exec = {
       genesis: opts.genesis,
@@ -421,6 +438,7 @@ export class ValidatorNode implements NodeRpcView {
     }
     if (height % t === 0) {
       this.#checkStall(height / t);
+      this.#publishInclusionList(height / t);
       this.#maybeStartSlot(height / t + 1);
     } else if (this.#grace !== null && height >= this.#grace.until) {
       const { slot } = this.#grace;
@@ -541,8 +559,13 @@ export class ValidatorNode implements NodeRpcView {
       back.push(...b.txs);
       b = f.bank(b.parentSlot);
     }
+    // Only what the new fork has not executed yet (its sender's nonce is not past it).
+    const open = back.filter((t) => t.tx.nonce >= next.state.account(t.tx.sender).nonce);
+    back.length = 0;
+    back.push(...open);
     if (back.length > 0) {
       const n = this.#mempool.reinject(back);
+      for (const t of back) this.#forced.admitted(t.id, this.#pohSlot());
       this.#deps.log(
         `switched fork at slot ${next.slot}: ${n} transaction(s) of the abandoned branch back in the mempool`,
       );
@@ -553,14 +576,22 @@ export class ValidatorNode implements NodeRpcView {
 
   /** Leader: takes the next batch from the mempool, executes it and mixes it into PoH. */
   #fillBatch(b: BlockBuilder): void {
+    if (this.#opts.faults?.censor === true) return;
     const budget = SLOT_GAS_LIMIT - b.gasUsed;
     if (budget <= 0n || this.#mempool.size === 0 || this.#poh === null) return;
-    const candidates = this.#mempool.take({
-      gasBudget: budget,
-      senderGasCap: senderGasCap(SLOT_GAS_LIMIT),
-      baseFee: this.#exec.ctx.baseFee,
-      nonceOf: (s) => b.nonceOf(s),
-    });
+    // §7.6: transactions forced by the crLists go first.
+    const forced = this.#forced
+      .forcedBefore(b.slot)
+      .flatMap((id) => this.#mempool.takeById(id) ?? []);
+    const candidates = [
+      ...forced,
+      ...this.#mempool.take({
+        gasBudget: budget,
+        senderGasCap: senderGasCap(SLOT_GAS_LIMIT),
+        baseFee: this.#exec.ctx.baseFee,
+        nonceOf: (s) => b.nonceOf(s),
+      }),
+    ];
     const txs = candidates.slice(0, TXS_PER_BATCH);
     if (candidates.length > txs.length) this.#mempool.reinject(candidates.slice(TXS_PER_BATCH));
     const { batch } = b.executeBatch(txs);
@@ -584,6 +615,7 @@ export class ValidatorNode implements NodeRpcView {
     const { block, state, late, included } = built;
     if (late.length > 0) this.#mempool.reinject(late);
     this.#mempool.removeIncluded(included);
+    for (const t of included) this.#forced.removed(t.id);
     const hash = blockHash(block);
     const bank: Bank = {
       slot: block.slot,
@@ -699,7 +731,7 @@ export class ValidatorNode implements NodeRpcView {
     return r.verdict;
   }
 
-  async #processBlock(block: SignedBlock, hash: Uint8Array): Promise<void> {
+  async #processBlock(block: SignedBlock, hash: Uint8Array, adopt = false): Promise<void> {
     const hex = toHex(hash);
     const f = this.#f;
     if (this.#seen.has(hex) || this.#invalid.has(hex) || block.slot <= f.root.slot) return;
@@ -727,11 +759,22 @@ export class ValidatorNode implements NodeRpcView {
     }
     // The parent may have been pruned (new root) while PoH was being verified.
     if (f.bank(parent.slot) !== parent || this.#seen.has(hex)) return;
+    const censored = adopt ? null : this.#censoredTx(block.slot, parent, r.txs);
+    if (censored !== null) {
+      this.#deps.log(
+        `block at slot ${block.slot} from ${toHex(block.leader).slice(0, 8)}… leaves out forced tx ${censored.slice(0, 12)}… (§7.6 crList): refused`,
+      );
+      this.#metrics.censoredBlocks.inc({ leader: toHex(block.leader).slice(0, 16) });
+      if (this.#refused.size >= MAX_ORPHANS) this.#refused.clear();
+      this.#refused.set(hex, block);
+      return;
+    }
     await (this.#store as ChainStore).putBlock(block, hash);
     this.#seen.add(hex);
     this.#bySlot.set(block.slot, block);
     this.#addBank(r.bank, false);
     this.#mempool.removeIncluded(r.txs);
+    for (const t of r.txs) this.#forced.removed(t.id);
     this.#metrics.mempoolSize.set(this.#mempool.size);
     for (const v of r.votes) this.#takeVote(v, false);
     await this.#afterForkChange();
@@ -764,6 +807,15 @@ export class ValidatorNode implements NodeRpcView {
 
   #addOrphan(block: SignedBlock): void {
     const parentHex = toHex(block.parentHash);
+    // A block built on one this node refused as censoring: validators whose crList view was a
+    // slot later accepted it and the shard moved on; follow them rather than split (FOCIL: an
+    // inclusion list decides votes, it never makes a chain invalid for good).
+    const refused = this.#refused.get(parentHex);
+    if (refused !== undefined) {
+      this.#refused.delete(parentHex);
+      this.#deps.log(`adopting refused block at slot ${refused.slot}: the shard built on it`);
+      this.#enqueue(() => this.#processBlock(refused, blockHash(refused), true));
+    }
     const list = this.#orphans.get(parentHex) ?? [];
     if (list.some((b) => toHex(blockHash(b)) === toHex(blockHash(block)))) return;
     if (this.#orphanCount >= MAX_ORPHANS) {
@@ -982,7 +1034,71 @@ export class ValidatorNode implements NodeRpcView {
     if (added.kind === 'rejected')
       return { kind: 'rejected', code: added.code, reason: added.reason };
     this.#metrics.mempoolSize.set(this.#mempool.size);
+    this.#forced.admitted(v.id, this.#pohSlot());
     return { kind: 'accepted', id: v.id };
+  }
+
+  /** PoH slot now (the slot the clock is in). */
+  #pohSlot(): number {
+    return Math.floor(this.#tickHeight / this.genesis.ticksPerSlot) + 1;
+  }
+
+  /**
+   * §7.6 check of a replayed block against this node's crList view: the id of a forced tx it
+   * leaves out while the tx is executable on the parent (its sender's next nonce, fee and balance
+   * fine), or null.
+   */
+  #censoredTx(slot: number, parent: Bank, included: readonly ValidTx[]): string | null {
+    const have = new Set(included.map((t) => t.id));
+    // Leaders include a forced tx from the slot after they saw it forced; validators enforce it
+    // FORCED_GRACE_SLOTS later, so lists still in flight never split honest nodes.
+    for (const id of this.#forced.forcedBefore(slot - FORCED_GRACE_SLOTS)) {
+      if (have.has(id)) continue;
+      const v = this.#mempool.get(id);
+      if (v === null) continue;
+      const account = parent.state.account(v.tx.sender);
+      if (v.tx.nonce !== account.nonce) continue;
+      const bad = validateAgainstState(v.tx, {
+        account: (k) => parent.state.account(k),
+        baseFee: this.#exec.ctx.baseFee,
+      });
+      if (bad === null) return id;
+    }
+    return null;
+  }
+
+  /** Every slot: sign and gossip the txs that waited CR_LIST_DELAY_SLOTS in our mempool. */
+  #publishInclusionList(slot: number): void {
+    this.#forced.prune(slot);
+    const ids = this.#forced.overdue(slot, (id) => this.#mempool.has(id));
+    if (ids.length === 0) return;
+    const list = signInclusionList(
+      {
+        shard: this.genesis.shard,
+        validator: this.#deps.key.publicKey,
+        slot,
+        txIds: ids.map((id) => Buffer.from(id, 'hex')),
+      },
+      this.#deps.key.privateKey,
+    );
+    this.#forced.addList(this.identity, slot, ids, slot);
+    void this.#publish('inclusion', encodeInclusionList(list));
+  }
+
+  #onInclusionList(bytes: Uint8Array): GossipVerdict {
+    let l: ReturnType<typeof decodeInclusionList>;
+    try {
+      l = decodeInclusionList(bytes);
+    } catch (err) {
+      if (errorCode(err) !== null) return 'reject';
+      throw err;
+    }
+    const validator = toHex(l.validator);
+    if (l.shard !== this.genesis.shard || !this.#stakes.has(validator)) return 'reject';
+    if (!verifyInclusionList(l)) return 'reject';
+    const forced = this.#forced.addList(validator, l.slot, l.txIds.map(toHex), this.#pohSlot());
+    if (forced.length > 0) this.#metrics.forcedTxs.inc(forced.length);
+    return 'accept';
   }
 
   #onGossipTx(bytes: Uint8Array): GossipVerdict {
@@ -1013,7 +1129,8 @@ export class ValidatorNode implements NodeRpcView {
     setGossipValidator(p2p, shardTopic(shard, 'blocks'), (d) => this.#onGossipBlock(d));
     setGossipValidator(p2p, shardTopic(shard, 'votes'), (d) => this.#onGossipVote(d));
     setGossipValidator(p2p, shardTopic(shard, 'txs'), (d) => this.#onGossipTx(d));
-    for (const k of ['blocks', 'votes', 'txs'] as const)
+    setGossipValidator(p2p, shardTopic(shard, 'inclusion'), (d) => this.#onInclusionList(d));
+    for (const k of ['blocks', 'votes', 'txs', 'inclusion'] as const)
       p2p.services.pubsub.subscribe(shardTopic(shard, k));
     await registerBlockSync(p2p, shard, (hash, count) => this.#provideBlocks(hash, count));
     this.p2pAddrs = p2p.getMultiaddrs().map((a) => a.toString());
@@ -1036,7 +1153,7 @@ export class ValidatorNode implements NodeRpcView {
     return out;
   }
 
-  async #publish(kind: 'blocks' | 'votes' | 'txs', data: Uint8Array): Promise<void> {
+  async #publish(kind: 'blocks' | 'votes' | 'txs' | 'inclusion', data: Uint8Array): Promise<void> {
     const p2p = this.#p2p;
     if (p2p === null || this.#stopping) return;
     try {

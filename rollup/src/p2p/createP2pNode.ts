@@ -19,8 +19,8 @@ import { tcp } from '@libp2p/tcp';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
 
-export type ShardTopicKind = 'blocks' | 'txs' | 'votes';
-const SHARD_TOPIC_KINDS: readonly ShardTopicKind[] = ['blocks', 'txs', 'votes'];
+export type ShardTopicKind = 'blocks' | 'txs' | 'votes' | 'inclusion';
+const SHARD_TOPIC_KINDS: readonly ShardTopicKind[] = ['blocks', 'txs', 'votes', 'inclusion'];
 
 /** Gossip topic of one shard (DESIGN.md §5: gossipsub topics per shard). Versioned. */
 export function shardTopic(shard: number, kind: ShardTopicKind): string {

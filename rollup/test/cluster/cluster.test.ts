@@ -256,3 +256,53 @@ describe('cluster: a 2/2 partition (§7.7)', { timeout: 300_000 }, () => {
     );
   });
 });
+
+describe('cluster: a censoring leader (§7.6 forced inclusion)', { timeout: 240_000 }, () => {
+  let c: Cluster;
+  before(async () => {
+    // Validators list pending txs at once (crList delay 0) so forcing happens inside one window.
+    c = await Cluster.start(4, (i) => [
+      '--cr-delay-slots',
+      '0',
+      ...(i === 3 ? ['--fault', 'censor'] : []),
+    ]);
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  async function censoringRefusals(i: number): Promise<number> {
+    const text = await (await fetch(`${c.url(i)}/metrics`)).text();
+    return [...text.matchAll(/^moltbook_consensus_censoring_blocks_total\{[^}]*\} (\d+)/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
+  }
+
+  it('is overridden: its blocks without the forced transaction are refused and the transaction is included', async () => {
+    const censor = toHex((c.keys[3] as { publicKey: Uint8Array }).publicKey);
+    await c.waitFinalized(3);
+    let refused = 0;
+    for (let attempt = 0; attempt < 10 && refused === 0; attempt++) {
+      // Submit at the start of one of the censor's 4-slot windows (windows start at slot ≡ 0 mod 4).
+      await c.waitUntil('the censor leads', async () => {
+        const s = (await rpcCall(c.url(0), 'getStatus', [])) as { pohSlot: number; leader: string };
+        return s.leader === censor && s.pohSlot % 4 === 0;
+      });
+      const to = generateEd25519().publicKey;
+      await rpcCall(c.url(0), 'sendTransaction', [transfer(c, to, 500n, BigInt(attempt))]);
+      await c.waitUntil(
+        'the transfer is confirmed',
+        async () => (await balance(c, 0, to, 'confirmed')) === 500n,
+      );
+      refused = (await Promise.all([0, 1, 2].map((i) => censoringRefusals(i)))).reduce(
+        (a, b) => a + b,
+        0,
+      );
+    }
+    assert.ok(refused > 0, 'honest validators refused a block that left out a forced transaction');
+    // The censor's refused blocks are not final anywhere; the honest chain finalizes on.
+    const at = (await c.status(0)).finalizedSlot;
+    await c.waitFinalized(at + 10, [0, 1, 2]);
+  });
+});
