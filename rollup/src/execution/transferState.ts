@@ -22,6 +22,7 @@ export interface GenesisAccount {
 /** Prefix of the state root preimage (a state root never collides with a block or tx hash). */
 const STATE_TAG = new TextEncoder().encode('moltbook/state/transfer/v1');
 const ABSENT: AccountView = { nonce: 0n, balance: 0n };
+const SNAPSHOT_VERSION = 1;
 
 function u64Into(view: DataView, at: number, v: bigint): void {
   if (v < 0n || v > U64_MAX) throw new RangeError(`state value out of u64 range: ${v}`);
@@ -165,6 +166,52 @@ export class TransferState {
     buf.set(accountsRoot, STATE_TAG.length);
     u64Into(new DataView(buf.buffer), STATE_TAG.length + 32, this.#burned);
     return nodeHash('sha256', buf, 'buffer');
+  }
+
+  /**
+   * The whole state as bytes (a snapshot the node stores at a root): u8 version ‖ u64 supply ‖
+   * u64 burned ‖ u32 count ‖ (key ‖ u64 nonce ‖ u64 balance)*, accounts in key order.
+   */
+  encodeSnapshot(): Uint8Array {
+    const keys = [...this.#accounts.keys()].sort();
+    const out = new Uint8Array(21 + 48 * keys.length);
+    const view = new DataView(out.buffer);
+    out[0] = SNAPSHOT_VERSION;
+    u64Into(view, 1, this.supply);
+    u64Into(view, 9, this.#burned);
+    view.setUint32(17, keys.length);
+    let at = 21;
+    for (const k of keys) {
+      const a = this.#accounts.get(k) as Account;
+      out.set(a.key, at);
+      u64Into(view, at + 32, a.nonce);
+      u64Into(view, at + 40, a.balance);
+      at += 48;
+    }
+    return out;
+  }
+
+  /** Inverse of `encodeSnapshot`; RangeError on any malformed or inconsistent snapshot. */
+  static fromSnapshot(bytes: Uint8Array): TransferState {
+    if (bytes.length < 21 || bytes[0] !== SNAPSHOT_VERSION)
+      throw new RangeError('bad state snapshot');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const supply = view.getBigUint64(1);
+    const burned = view.getBigUint64(9);
+    const n = view.getUint32(17);
+    if (bytes.length !== 21 + 48 * n) throw new RangeError('bad state snapshot length');
+    const map = new Map<string, Account>();
+    let total = burned;
+    for (let i = 0, at = 21; i < n; i++, at += 48) {
+      const key = bytes.slice(at, at + 32);
+      const a = { key, nonce: view.getBigUint64(at + 32), balance: view.getBigUint64(at + 40) };
+      const id = toHex(key);
+      if (map.has(id)) throw new RangeError('duplicate account in snapshot');
+      map.set(id, a);
+      total += a.balance;
+    }
+    if (total !== supply) throw new RangeError('snapshot does not conserve the supply');
+    return new TransferState(map, burned, supply, new Map(), new Set(map.keys()), null);
   }
 
   /** An independent copy (the node executes a fork on a clone). */

@@ -96,6 +96,8 @@ const MAX_SYNC_DEPTH = 8_192;
 const MAX_VOTES_PER_BLOCK = 256;
 /** Transactions a leader takes from the mempool per PoH record (one entry). */
 const TXS_PER_BATCH = 256;
+/** A state snapshot is stored at a root at most this often (restart replays the blocks after it). */
+const SNAPSHOT_INTERVAL_SLOTS = 100;
 /** Invalid block hashes remembered so a peer cannot make us replay the same bad block twice. */
 const MAX_INVALID_REMEMBERED = 4_096;
 
@@ -198,6 +200,7 @@ export class ValidatorNode implements NodeRpcView {
   readonly #evidenceKeys = new Set<string>();
   readonly #addedAt = new Map<number, bigint>();
   readonly #blocklist = new Set<string>();
+  #snapshotSlot = 0;
   rpcUrl = '';
   metricsUrl = '';
   #metricsServer: RpcServer | null = null;
@@ -339,11 +342,12 @@ export class ValidatorNode implements NodeRpcView {
       ),
     };
     const root = await store.root();
-    const byHash = new Map<string, Bank>([[gen.hashHex, gen]]);
-    let rootBank = gen;
+    const start = (await this.#snapshotBank(store, root)) ?? gen;
+    const byHash = new Map<string, Bank>([[start.hashHex, start]]);
+    let rootBank = start;
     const above: Bank[] = [];
     let replayed = 0;
-    for await (const { hash, block } of store.blocksFrom(1)) {
+    for await (const { hash, block } of store.blocksFrom(start.slot + 1)) {
       const parent = byHash.get(toHex(block.parentHash));
       if (parent === undefined) continue; // a fork whose base was pruned
       const r = await replayBlock(block, hash, parent, {
@@ -391,11 +395,49 @@ export class ValidatorNode implements NodeRpcView {
       this.#seen.add(b.hashHex);
       if (b.block !== null) this.#bySlot.set(b.slot, b.block);
     }
-    if (replayed > 0)
+    if (replayed > 0 || start !== gen)
       this.#deps.log(
-        `restored ${replayed} block(s): root ${forks.root.slot}, best ${forks.best().slot}, last vote ${tower.lastVotedSlot ?? '-'}`,
+        `restored ${replayed} block(s) ${start === gen ? 'from genesis' : `from the state snapshot at slot ${start.slot}`}: root ${forks.root.slot}, best ${forks.best().slot}, last vote ${tower.lastVotedSlot ?? '-'}`,
       );
     return forks;
+  }
+
+  /**
+   * The bank of the latest state snapshot, checked against the stored block's state root; null
+   * (replay from genesis) when there is none or it does not match.
+   */
+  async #snapshotBank(
+    store: ChainStore,
+    root: { slot: number; hash: Uint8Array } | null,
+  ): Promise<Bank | null> {
+    const snap = await store.latestSnapshot();
+    if (snap === null || root === null || snap.root.slot > root.slot) return null;
+    const block = await store.getBlock(snap.root.hash);
+    if (block === null) return null;
+    let state: TransferState;
+    try {
+      state = TransferState.fromSnapshot(snap.state);
+    } catch {
+      this.#deps.log('restore: the state snapshot is unreadable; replaying from genesis');
+      return null;
+    }
+    if (Buffer.compare(state.root(), block.stateRoot) !== 0) {
+      this.#deps.log(
+        'restore: the state snapshot does not match its block; replaying from genesis',
+      );
+      return null;
+    }
+    return {
+      slot: block.slot,
+      hash: snap.root.hash,
+      hashHex: toHex(snap.root.hash),
+      parentSlot: block.parentSlot,
+      lastHash: (block.entries.at(-1) as PohEntry).hash,
+      tickHeight: block.tickHeight,
+      block,
+      state,
+      txs: [],
+    };
   }
 
   // ── leader schedule ────────────────────────────────────────────────────────────────────────
@@ -1007,6 +1049,13 @@ export class ValidatorNode implements NodeRpcView {
     for (const b of pruned) this.#seen.delete(b.hashHex);
     for (const b of rooted) this.#seen.delete(b.hashHex);
     this.#seen.add(bank.hashHex);
+    if (bank.slot - this.#snapshotSlot >= SNAPSHOT_INTERVAL_SLOTS) {
+      await (this.#store as ChainStore).putSnapshot(
+        { slot: bank.slot, hash: bank.hash },
+        bank.state.encodeSnapshot(),
+      );
+      this.#snapshotSlot = bank.slot;
+    }
     this.#metrics.finalizedSlot.set(bank.slot);
     this.#deps.onRoot?.(bank.slot);
   }

@@ -21,6 +21,7 @@ const META = {
   root: enc.encode('m/root'),
   tower: enc.encode('m/tower'),
   produced: enc.encode('m/produced'),
+  snapshot: enc.encode('m/snapshot'),
 };
 const EMPTY = new Uint8Array(0);
 
@@ -57,7 +58,8 @@ export interface RootRef {
 }
 
 /**
- * Everything a validator keeps across restarts (issue 4 §8), in LevelDB (classic-level): every
+ * Everything a validator keeps across restarts (issue 4 §8), in LevelDB (classic-level): a state
+ * snapshot at a recent root (restart replays only the blocks after it), every
  * verified block by hash with a slot index (forks and duplicate slots included), the canonical
  * chain of rooted blocks by slot, the root, the signed tower, the highest slot this node produced
  * (so a restarted leader never signs a second block for a slot) and the latest vote per
@@ -168,6 +170,21 @@ export class ChainStore {
     }))
       out.push(readU64(k, 1));
     return out;
+  }
+
+  /** Keeps the state at a rooted block (only the latest snapshot is kept). */
+  async putSnapshot(root: RootRef, state: Uint8Array): Promise<void> {
+    const v = new Uint8Array(40 + state.length);
+    v.set(u64(root.slot));
+    v.set(root.hash, 8);
+    v.set(state, 40);
+    await this.#db.put(META.snapshot, v);
+  }
+
+  async latestSnapshot(): Promise<{ root: RootRef; state: Uint8Array } | null> {
+    const v = await this.#db.get(META.snapshot);
+    if (v === undefined || v.length < 40) return null;
+    return { root: { slot: readU64(v), hash: v.slice(8, 40) }, state: v.subarray(40) };
   }
 
   async saveTower(signed: Uint8Array): Promise<void> {

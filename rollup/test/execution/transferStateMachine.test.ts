@@ -162,3 +162,46 @@ describe('transfer state machine', () => {
 const KAT_GENESIS_ROOT = '80776581ad64b121da42099d2b2f36c6a02fba1e170d7568cd8fdd177476f9b4';
 const KAT_ROOT_AFTER = '76da77f1ccd020dd818d231e70d41bf9ad10f0a916ade010e433f92fa747a8ea';
 const KAT_EMPTY_ROOT = 'fcd3b67393bba5bcb8c5e239e7c2fde2f822c04ddc43adb05979b7058ccf7071';
+
+describe('state snapshots (restart from a root)', () => {
+  it('property: a snapshot after any transfer sequence restores the same root, balances and burn', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            from: fc.integer({ min: 0, max: 3 }),
+            to: fc.integer({ min: 0, max: 3 }),
+            amount: fc.bigInt({ min: 0n, max: 60_000n }),
+          }),
+          { maxLength: 30 },
+        ),
+        (steps) => {
+          const s = genesis();
+          for (const st of steps) {
+            const nonce = s.account(key(st.from)).nonce;
+            sm.apply(s, transfer(st.from, st.to, nonce, st.amount), ctx);
+          }
+          const back = TransferState.fromSnapshot(s.encodeSnapshot());
+          assert.equal(toHex(back.root()), toHex(s.root()));
+          assert.equal(back.burned, s.burned);
+          assert.deepEqual(back.accounts(), s.accounts());
+        },
+      ),
+    );
+  });
+
+  it('refuses a truncated, re-versioned or supply-breaking snapshot', () => {
+    const bytes = genesis().encodeSnapshot();
+    assert.throws(
+      () => TransferState.fromSnapshot(bytes.subarray(0, bytes.length - 1)),
+      RangeError,
+    );
+    assert.throws(
+      () => TransferState.fromSnapshot(Uint8Array.of(2, ...bytes.subarray(1))),
+      RangeError,
+    );
+    const inflated = Uint8Array.from(bytes);
+    inflated[inflated.length - 1] = (inflated[inflated.length - 1] as number) + 1; // a balance + 1
+    assert.throws(() => TransferState.fromSnapshot(inflated), /conserve/);
+  });
+});
