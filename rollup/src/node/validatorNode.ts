@@ -73,6 +73,7 @@ import {
 import { type NodeHealth, RpcServer } from '../rpc/rpcServer.ts';
 import { ChainStore, STORE_VERSION } from '../store/chainStore.ts';
 import { SignerKeyCache } from '../tx/signerKeyCache.ts';
+import { decodeTxBatch, encodeTxBatch, MAX_GOSSIP_BATCH_TXS } from '../tx/txBatchCodec.ts';
 import {
   type ValidTx,
   validateAgainstState,
@@ -98,6 +99,8 @@ const MAX_VOTES_PER_BLOCK = 256;
 const TXS_PER_BATCH = 256;
 /** A state snapshot is stored at a root at most this often (restart replays the blocks after it). */
 const SNAPSHOT_INTERVAL_SLOTS = 100;
+/** Longest an accepted transaction waits before it is gossiped (batched with others). */
+const TX_GOSSIP_FLUSH_MS = 5;
 /** Invalid block hashes remembered so a peer cannot make us replay the same bad block twice. */
 const MAX_INVALID_REMEMBERED = 4_096;
 
@@ -592,7 +595,7 @@ export class ValidatorNode implements NodeRpcView {
    */
   #returnAbandonedTxs(old: Bank, next: Bank): void {
     const f = this.#forks;
-    if (f === null || f.onFork(old.slot, next.slot)) return;
+    if (f === null || this.#descends(next, old)) return;
     const back: ValidTx[] = [];
     for (
       let b: Bank | undefined = old;
@@ -801,7 +804,7 @@ export class ValidatorNode implements NodeRpcView {
     }
     // The parent may have been pruned (new root) while PoH was being verified.
     if (f.bank(parent.slot) !== parent || this.#seen.has(hex)) return;
-    const censored = adopt ? null : this.#censoredTx(block.slot, parent, r.txs);
+    const censored = adopt ? null : this.#censoredTx(block.slot, r.bank, r.txs);
     if (censored !== null) {
       this.#deps.log(
         `block at slot ${block.slot} from ${toHex(block.leader).slice(0, 8)}… leaves out forced tx ${censored.slice(0, 12)}… (§7.6 crList): refused`,
@@ -815,8 +818,12 @@ export class ValidatorNode implements NodeRpcView {
     this.#seen.add(hex);
     this.#bySlot.set(block.slot, block);
     this.#addBank(r.bank, false);
-    this.#mempool.removeIncluded(r.txs);
-    for (const t of r.txs) this.#forced.removed(t.id);
+    // Only a block on the best fork spends its txs here: one on a side fork keeps them pooled (a
+    // leader drops whatever its own fork already executed, by nonce, when it takes).
+    if (f.onFork(r.bank.slot, f.best().slot)) {
+      this.#mempool.removeIncluded(r.txs);
+      for (const t of r.txs) this.#forced.removed(t.id);
+    }
     this.#metrics.mempoolSize.set(this.#mempool.size);
     for (const v of r.votes) this.#takeVote(v, false);
     await this.#afterForkChange();
@@ -1064,9 +1071,26 @@ export class ValidatorNode implements NodeRpcView {
 
   submitTransaction(bytes: Uint8Array): SubmitResult {
     const r = this.#admitTx(bytes);
-    if (r.kind === 'accepted') void this.#publish('txs', bytes);
+    if (r.kind === 'accepted') this.#queueGossipTx(bytes);
     return r;
   }
+
+  /** Accepted txs leave in batches: at most every TX_GOSSIP_FLUSH_MS or MAX_GOSSIP_BATCH_TXS. */
+  #queueGossipTx(bytes: Uint8Array): void {
+    this.#txOut.push(bytes);
+    if (this.#txOut.length >= MAX_GOSSIP_BATCH_TXS) this.#flushGossipTxs();
+    else this.#txFlush ??= setTimeout(() => this.#flushGossipTxs(), TX_GOSSIP_FLUSH_MS);
+  }
+
+  #flushGossipTxs(): void {
+    if (this.#txFlush !== null) clearTimeout(this.#txFlush);
+    this.#txFlush = null;
+    while (this.#txOut.length > 0)
+      void this.#publish('txs', encodeTxBatch(this.#txOut.splice(0, MAX_GOSSIP_BATCH_TXS)));
+  }
+
+  readonly #txOut: Uint8Array[] = [];
+  #txFlush: ReturnType<typeof setTimeout> | null = null;
 
   #admitTx(bytes: Uint8Array): SubmitResult {
     if (this.#forks === null)
@@ -1087,6 +1111,16 @@ export class ValidatorNode implements NodeRpcView {
     return { kind: 'accepted', id: v.id };
   }
 
+  /** Whether `bank` is `ancestor` or descends from it (`bank` need not be in the tree yet). */
+  #descends(bank: Bank, ancestor: Bank): boolean {
+    const f = this.#f;
+    for (let b: Bank | undefined = bank; b !== undefined && b.slot >= ancestor.slot; ) {
+      if (b.slot === ancestor.slot) return b.hashHex === ancestor.hashHex;
+      b = b.slot === f.root.slot ? undefined : f.bank(b.parentSlot);
+    }
+    return false;
+  }
+
   /** PoH slot now (the slot the clock is in). */
   #pohSlot(): number {
     return Math.floor(this.#tickHeight / this.genesis.ticksPerSlot) + 1;
@@ -1097,19 +1131,31 @@ export class ValidatorNode implements NodeRpcView {
    * leaves out while the tx is executable on the parent (its sender's next nonce, fee and balance
    * fine), or null.
    */
-  #censoredTx(slot: number, parent: Bank, included: readonly ValidTx[]): string | null {
+  #censoredTx(slot: number, after: Bank, included: readonly ValidTx[]): string | null {
     const have = new Set(included.map((t) => t.id));
+    // FOCIL's rule: a forced tx is missing only if it could still have been appended at the end
+    // of the block — gas left in the slot and under its sender's §7.6 cap, and executable on the
+    // block's post-state. A full block censors nothing.
+    let blockGas = 0n;
+    const senderGas = new Map<string, bigint>();
+    for (const t of included) {
+      blockGas += t.tx.gasLimit;
+      const s = toHex(t.tx.sender);
+      senderGas.set(s, (senderGas.get(s) ?? 0n) + t.tx.gasLimit);
+    }
     // Leaders include a forced tx from the slot after they saw it forced; validators enforce it
     // FORCED_GRACE_SLOTS later, so lists still in flight never split honest nodes.
     for (const id of this.#forced.forcedBefore(slot - FORCED_GRACE_SLOTS)) {
       if (have.has(id)) continue;
       const v = this.#mempool.get(id);
       if (v === null) continue;
-      const account = parent.state.account(v.tx.sender);
+      if (blockGas + v.tx.gasLimit > SLOT_GAS_LIMIT) continue;
+      const account = after.state.account(v.tx.sender);
       if (v.tx.nonce !== account.nonce) continue;
       const bad = validateAgainstState(v.tx, {
-        account: (k) => parent.state.account(k),
+        account: (k) => after.state.account(k),
         baseFee: this.#exec.ctx.baseFee,
+        senderGasUsed: senderGas.get(toHex(v.tx.sender)) ?? 0n,
       });
       if (bad === null) return id;
     }
@@ -1151,16 +1197,28 @@ export class ValidatorNode implements NodeRpcView {
   }
 
   #onGossipTx(bytes: Uint8Array): GossipVerdict {
-    const r = this.#admitTx(bytes);
-    if (r.kind === 'accepted') return 'accept';
-    // Malformed or forged: the sender is at fault. Anything else (nonce, pool full) may be
-    // honest and just late or early for our view of the state.
-    return r.code === 'tx.malformed' ||
-      r.code === 'tx.signature_invalid' ||
-      r.code === 'tx.too_large' ||
-      r.code === 'tx.wrong_shard'
-      ? 'reject'
-      : 'ignore';
+    let txs: Uint8Array[];
+    try {
+      txs = decodeTxBatch(bytes);
+    } catch (err) {
+      if (errorCode(err) !== null) return 'reject';
+      throw err;
+    }
+    let accepted = 0;
+    for (const tx of txs) {
+      const r = this.#admitTx(tx);
+      if (r.kind === 'accepted') accepted += 1;
+      // Malformed or forged: the sender is at fault. Anything else (nonce, pool full) may be
+      // honest and just late or early for our view of the state.
+      else if (
+        r.code === 'tx.malformed' ||
+        r.code === 'tx.signature_invalid' ||
+        r.code === 'tx.too_large' ||
+        r.code === 'tx.wrong_shard'
+      )
+        return 'reject';
+    }
+    return accepted > 0 ? 'accept' : 'ignore';
   }
 
   // ── network ────────────────────────────────────────────────────────────────────────────────
@@ -1367,6 +1425,7 @@ export class ValidatorNode implements NodeRpcView {
   /** Stops PoH first (no new blocks), lets queued work land, then closes network, RPC and store. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    if (this.#txFlush !== null) clearTimeout(this.#txFlush);
     await this.#waiting;
     const poh = this.#poh;
     this.#poh = null;
