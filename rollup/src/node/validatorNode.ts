@@ -74,10 +74,11 @@ import { type NodeHealth, RpcServer } from '../rpc/rpcServer.ts';
 import { ChainStore, STORE_VERSION } from '../store/chainStore.ts';
 import { SignerKeyCache } from '../tx/signerKeyCache.ts';
 import { decodeTxBatch, encodeTxBatch, MAX_GOSSIP_BATCH_TXS } from '../tx/txBatchCodec.ts';
+import { TxVerifierPool } from '../tx/txVerifierPool.ts';
 import {
   type ValidTx,
   validateAgainstState,
-  validateTransaction,
+  validateStateless,
 } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
@@ -176,6 +177,7 @@ export class ValidatorNode implements NodeRpcView {
   #forks: Forks | null = null;
   #poh: PohService | null = null;
   #verifier: PohVerifierPool | null = null;
+  #txVerifier: TxVerifierPool | null = null;
   #rpc: RpcServer | null = null;
   #p2p: P2pNode | null = null;
   #queue: Promise<void> = Promise.resolve();
@@ -269,6 +271,10 @@ export class ValidatorNode implements NodeRpcView {
       this.#forks = await this.#restore(store);
       this.#verifier = new PohVerifierPool({
         threads: this.#opts.verifierThreads ?? Math.max(1, availableParallelism() - 1),
+      });
+      this.#txVerifier = new TxVerifierPool({
+        threads: this.#opts.verifierThreads ?? Math.max(1, availableParallelism()),
+        shard: this.genesis.shard,
       });
       await this.#startRpc();
       await this.#startP2p();
@@ -1069,8 +1075,18 @@ export class ValidatorNode implements NodeRpcView {
 
   // ── transactions ───────────────────────────────────────────────────────────────────────────
 
-  submitTransaction(bytes: Uint8Array): SubmitResult {
-    const r = this.#admitTx(bytes);
+  /**
+   * Admission from a client (RPC, SDK): steps 1-4 (decode, signature) on the verifier threads,
+   * then steps 5-7 against the best bank's state, the mempool, and batched gossip.
+   */
+  async submitTransaction(bytes: Uint8Array): Promise<SubmitResult> {
+    const pool = this.#txVerifier;
+    const v =
+      pool === null
+        ? validateStateless(bytes, { shard: this.genesis.shard, keys: this.#keys })
+        : await pool.verify(bytes);
+    if (v.kind === 'rejected') return { kind: 'rejected', code: v.code, reason: v.reason };
+    const r = this.#admitValid(v);
     if (r.kind === 'accepted') this.#queueGossipTx(bytes);
     return r;
   }
@@ -1092,17 +1108,23 @@ export class ValidatorNode implements NodeRpcView {
   readonly #txOut: Uint8Array[] = [];
   #txFlush: ReturnType<typeof setTimeout> | null = null;
 
+  /** Admission from gossip: all 7 steps on this thread (the gossip validator is synchronous). */
   #admitTx(bytes: Uint8Array): SubmitResult {
+    const v = validateStateless(bytes, { shard: this.genesis.shard, keys: this.#keys });
+    if (v.kind === 'rejected') return { kind: 'rejected', code: v.code, reason: v.reason };
+    return this.#admitValid(v);
+  }
+
+  /** Steps 5-7 against the best bank, then the mempool (`v` passed steps 1-4). */
+  #admitValid(v: ValidTx): SubmitResult {
     if (this.#forks === null)
       return { kind: 'rejected', code: 'node.not_started', reason: 'node is not running' };
     const state = this.#f.best().state;
-    const v = validateTransaction(bytes, {
-      shard: this.genesis.shard,
+    const bad = validateAgainstState(v.tx, {
       baseFee: this.#exec.ctx.baseFee,
       account: (k) => state.account(k),
-      keys: this.#keys,
     });
-    if (v.kind === 'rejected') return { kind: 'rejected', code: v.code, reason: v.reason };
+    if (bad !== null) return { kind: 'rejected', code: bad.code, reason: bad.reason };
     const added = this.#mempool.add(v);
     if (added.kind === 'rejected')
       return { kind: 'rejected', code: added.code, reason: added.reason };
@@ -1447,6 +1469,8 @@ export class ValidatorNode implements NodeRpcView {
     this.#metricsServer = null;
     await this.#verifier?.close();
     this.#verifier = null;
+    await this.#txVerifier?.close();
+    this.#txVerifier = null;
     await this.#store?.close();
     this.#store = null;
   }

@@ -36,7 +36,7 @@ export interface NodeRpcView {
   block(slot: number): Promise<SignedBlock | null>;
   blockSlots(from: number, to: number, limit: number): Promise<number[]>;
   account(pubkey: Uint8Array, commitment: Commitment): AccountJson;
-  submitTransaction(bytes: Uint8Array): SubmitResult;
+  submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;
   pohStatus(): { tickHeight: number; hashesPerTick: number; ticksPerSlot: number };
   status(): Record<string, unknown>;
   evidence(): string[];
@@ -101,7 +101,7 @@ export function nodeRpcHandlers(node: NodeRpcView): Record<string, RpcHandler> {
       const bytes = fromHex(hex);
       if (bytes === null)
         throw RpcError.invalidParams('transaction', 'transaction must be a hex string');
-      const r = node.submitTransaction(bytes);
+      const r = await node.submitTransaction(bytes);
       if (r.kind === 'rejected') throw new RpcError(-32003, r.code, r.reason);
       return { id: r.id };
     },

@@ -72,6 +72,20 @@ function reject(
  * Never throws on hostile bytes: every defect is a typed rejection.
  */
 export function validateTransaction(bytes: Uint8Array, ctx: TxValidationContext): TxValidation {
+  const v = validateStateless(bytes, ctx);
+  if (v.kind === 'rejected') return v;
+  const stateful = validateAgainstState(v.tx, ctx);
+  return stateful ?? v;
+}
+
+/**
+ * Steps 1-4 alone (size, decode, shard, signature): what needs no state, so it can run on a
+ * worker thread (TxVerifierPool); steps 5-7 then run against the state with `validateAgainstState`.
+ */
+export function validateStateless(
+  bytes: Uint8Array,
+  ctx: Pick<TxValidationContext, 'shard' | 'keys'>,
+): TxValidation {
   // 1. size
   if (bytes.length > MAX_TX_BYTES)
     return reject(1, 'tx.too_large', `${bytes.length} bytes > ${MAX_TX_BYTES}`);
@@ -91,8 +105,6 @@ export function validateTransaction(bytes: Uint8Array, ctx: TxValidationContext)
   const message = signingMessage(tx.shard, bytes.subarray(0, bytes.length - SIGNATURE_BYTES));
   if (key === null || !verifyEd25519(key, message, tx.signature))
     return reject(4, 'tx.signature_invalid', 'signature does not verify for the sender key');
-  const stateful = validateAgainstState(tx, ctx);
-  if (stateful !== null) return stateful;
   return { kind: 'valid', tx, id: toHex(txId(bytes)), bytes };
 }
 
