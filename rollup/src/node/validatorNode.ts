@@ -190,7 +190,6 @@ export class ValidatorNode implements NodeRpcView {
   #lastTickAt = process.hrtime.bigint();
   #builder: BlockBuilder | null = null;
   #producedSlot = 0;
-  #highestSeenSlot = 0;
   /** First block seen per unrooted slot (equivocation detection). */
   readonly #bySlot = new Map<number, SignedBlock>();
   readonly #seen = new Set<string>();
@@ -509,7 +508,7 @@ export class ValidatorNode implements NodeRpcView {
     if (parent === null || this.leaderOf(slot) !== this.identity) return;
     if (slot <= this.#producedSlot || slot <= parent.slot) return;
     // Behind the cluster (restarting or partitioned away): catch up before leading.
-    if (this.#highestSeenSlot > slot + NUM_CONSECUTIVE_LEADER_SLOTS) return;
+    if (this.#clusterSlot() > slot + NUM_CONSECUTIVE_LEADER_SLOTS) return;
     // Grace (Agave `PohRecorder::reached_leader_slot`): when the previous slot is another
     // leader's and its block is not here yet, wait up to half a slot for it rather than fork it
     // off by building on an older parent. Its arrival resets PoH and starts this slot at once.
@@ -776,7 +775,6 @@ export class ValidatorNode implements NodeRpcView {
     const r = this.#checkBlockEdge(bytes);
     if (r.verdict === 'accept' && r.block !== undefined && r.hash !== undefined) {
       const { block, hash } = r;
-      if (block.slot > this.#highestSeenSlot) this.#highestSeenSlot = block.slot;
       this.#enqueue(() => this.#processBlock(block, hash));
     }
     return r.verdict;
@@ -971,9 +969,6 @@ export class ValidatorNode implements NodeRpcView {
     }
     if (v.shard !== this.genesis.shard || !this.#stakes.has(toHex(v.validator))) return 'reject';
     if (!verifyVoteSignature(v)) return 'reject';
-    const slot = voteSlot(v);
-    if (slot > this.#highestSeenSlot + 10_000) return 'ignore';
-    if (slot > this.#highestSeenSlot) this.#highestSeenSlot = slot;
     this.#enqueue(async () => {
       this.#takeVote(v, true);
       await this.#afterForkChange();
@@ -1131,6 +1126,26 @@ export class ValidatorNode implements NodeRpcView {
     this.#metrics.mempoolSize.set(this.#mempool.size);
     this.#forced.admitted(v.id, this.#pohSlot());
     return { kind: 'accepted', id: v.id };
+  }
+
+  /**
+   * The slot the cluster has reached, as far as this node can tell without trusting any one
+   * validator: the highest slot that validators holding more than 1/3 of the stake have voted at
+   * or above (their latest signed votes). A single faulty validator cannot move it.
+   */
+  #clusterSlot(): number {
+    const f = this.#forks;
+    if (f === null) return 0;
+    const votes = f
+      .latestVotes()
+      .map((v) => ({ slot: voteSlot(v), stake: this.#stakes.get(toHex(v.validator)) ?? 0n }))
+      .sort((a, b) => b.slot - a.slot);
+    let stake = 0n;
+    for (const v of votes) {
+      stake += v.stake;
+      if (stake * 3n > this.#totalStake) return v.slot;
+    }
+    return 0;
   }
 
   /** Whether `bank` is `ancestor` or descends from it (`bank` need not be in the tree yet). */
