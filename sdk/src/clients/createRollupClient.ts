@@ -50,6 +50,10 @@ export interface NodeStatus {
   readonly mempool: number;
   readonly p2p: readonly string[];
   readonly evidence: number;
+  /** PoH slot at which the node declared the shard stalled (§7.7), null when it is not. */
+  readonly partitionedSince: number | null;
+  /** True while this node, in a stalled minority partition, has stopped producing (§7.7). */
+  readonly minorityHalted: boolean;
   readonly [field: string]: unknown;
 }
 
