@@ -17,6 +17,7 @@ import {
 } from '../poh/verifyEntries.ts';
 import type { SignerKeyCache } from '../tx/signerKeyCache.ts';
 import {
+  type TxValidation,
   type ValidTx,
   validateAgainstState,
   validateTransaction,
@@ -113,6 +114,11 @@ export interface ReplayDeps extends ExecDeps {
    * own store, which were verified before they were written.
    */
   readonly trustPoh?: boolean;
+  /**
+   * Steps 1-4 of the block's transactions, already run off this thread (TxVerifierPool), by
+   * index; the others run here. Only the state steps 5-7 and execution remain for these.
+   */
+  readonly preverified?: readonly TxValidation[];
 }
 
 function invalid(code: string, reason: string): ReplayVerdict {
@@ -189,7 +195,13 @@ export async function replayBlock(
   let gas = 0n;
   const txs: ValidTx[] = [];
   for (const [i, bytes] of block.transactions.entries()) {
-    const r = executeTx(state, bytes, senderGas, deps);
+    const pre = deps.preverified?.[i];
+    if (pre !== undefined && pre.kind === 'rejected')
+      return invalid('transaction', `tx ${i}: ${pre.code}: ${pre.reason}`);
+    const r =
+      pre === undefined
+        ? executeTx(state, bytes, senderGas, deps)
+        : executeValidTx(state, pre, senderGas, deps);
     if (r.kind === 'excluded') return invalid('transaction', `tx ${i}: ${r.code}: ${r.reason}`);
     txs.push(r.valid);
     gas += r.gas;

@@ -48,6 +48,7 @@ import {
   libp2pKeyFromEd25519,
   type P2pNode,
   peerIdOfValidator,
+  setAsyncGossipValidator,
   setGossipValidator,
   shardTopic,
 } from '../p2p/createP2pNode.ts';
@@ -798,7 +799,15 @@ export class ValidatorNode implements NodeRpcView {
       this.#addOrphan(block);
       return;
     }
-    const r = await replayBlock(block, hash, parent, { ...this.#exec, verifier: this.#verifier });
+    // Signatures of the block's transactions on the verifier threads, while PoH is checked.
+    const pool = this.#txVerifier;
+    const preverified =
+      pool === null ? undefined : await Promise.all(block.transactions.map((t) => pool.verify(t)));
+    const r = await replayBlock(block, hash, parent, {
+      ...this.#exec,
+      verifier: this.#verifier,
+      ...(preverified === undefined ? {} : { preverified }),
+    });
     if (r.kind === 'invalid') {
       this.#deps.log(
         `block at slot ${block.slot} from ${toHex(block.leader).slice(0, 8)}… is invalid: ${r.code}: ${r.reason}`,
@@ -1103,13 +1112,6 @@ export class ValidatorNode implements NodeRpcView {
   readonly #txOut: Uint8Array[] = [];
   #txFlush: ReturnType<typeof setTimeout> | null = null;
 
-  /** Admission from gossip: all 7 steps on this thread (the gossip validator is synchronous). */
-  #admitTx(bytes: Uint8Array): SubmitResult {
-    const v = validateStateless(bytes, { shard: this.genesis.shard, keys: this.#keys });
-    if (v.kind === 'rejected') return { kind: 'rejected', code: v.code, reason: v.reason };
-    return this.#admitValid(v);
-  }
-
   /** Steps 5-7 against the best bank, then the mempool (`v` passed steps 1-4). */
   #admitValid(v: ValidTx): SubmitResult {
     if (this.#forks === null)
@@ -1233,7 +1235,8 @@ export class ValidatorNode implements NodeRpcView {
     return 'accept';
   }
 
-  #onGossipTx(bytes: Uint8Array): GossipVerdict {
+  /** A gossiped batch: steps 1-4 on the verifier threads, then admission on this one. */
+  async #onGossipTx(bytes: Uint8Array): Promise<GossipVerdict> {
     let txs: Uint8Array[];
     try {
       txs = decodeTxBatch(bytes);
@@ -1241,9 +1244,20 @@ export class ValidatorNode implements NodeRpcView {
       if (errorCode(err) !== null) return 'reject';
       throw err;
     }
+    const pool = this.#txVerifier;
+    const checked = await Promise.all(
+      txs.map((t) =>
+        pool === null
+          ? validateStateless(t, { shard: this.genesis.shard, keys: this.#keys })
+          : pool.verify(t),
+      ),
+    );
     let accepted = 0;
-    for (const tx of txs) {
-      const r = this.#admitTx(tx);
+    for (const v of checked) {
+      const r: SubmitResult =
+        v.kind === 'rejected'
+          ? { kind: 'rejected', code: v.code, reason: v.reason }
+          : this.#admitValid(v);
       if (r.kind === 'accepted') accepted += 1;
       // Malformed or forged: the sender is at fault. Anything else (nonce, pool full) may be
       // honest and just late or early for our view of the state.
@@ -1272,7 +1286,7 @@ export class ValidatorNode implements NodeRpcView {
     const { shard } = this.genesis;
     setGossipValidator(p2p, shardTopic(shard, 'blocks'), (d) => this.#onGossipBlock(d));
     setGossipValidator(p2p, shardTopic(shard, 'votes'), (d) => this.#onGossipVote(d));
-    setGossipValidator(p2p, shardTopic(shard, 'txs'), (d) => this.#onGossipTx(d));
+    setAsyncGossipValidator(p2p, shardTopic(shard, 'txs'), (d) => this.#onGossipTx(d));
     setGossipValidator(p2p, shardTopic(shard, 'inclusion'), (d) => this.#onInclusionList(d));
     for (const k of ['blocks', 'votes', 'txs', 'inclusion'] as const)
       p2p.services.pubsub.subscribe(shardTopic(shard, k));

@@ -195,6 +195,24 @@ export function setGossipValidator(
   });
 }
 
+/**
+ * Like `setGossipValidator` for a validator that needs to wait (e.g. for signature checks on
+ * worker threads); gossipsub holds the message until it answers. A rejection or throw is REJECT.
+ */
+export function setAsyncGossipValidator(
+  node: P2pNode,
+  topic: string,
+  validate: (data: Uint8Array) => Promise<GossipVerdict>,
+): void {
+  node.services.pubsub.topicValidators.set(topic, async (_peer, msg) => {
+    try {
+      return VERDICTS[await validate(msg.data)];
+    } catch {
+      return TopicValidatorResult.Reject;
+    }
+  });
+}
+
 /** The libp2p identity of a validator: the same Ed25519 key pair as its validator key. */
 export function libp2pKeyFromEd25519(key: KeyObject): PrivateKey {
   const jwk = key.export({ format: 'jwk' });
