@@ -8,10 +8,13 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../rollup/src/cli/freePort.ts';
-import { spawnValidator } from '../rollup/src/cli/spawnValidator.ts';
+import {
+  localValidatorAddr,
+  localValidatorArgs,
+  spawnValidator,
+} from '../rollup/src/cli/spawnValidator.ts';
 import { describeGenesis } from '../rollup/src/genesis/genesis.ts';
 import { loadOrCreateDevNet } from '../rollup/src/node/devNet.ts';
-import { peerIdOfValidator } from '../rollup/src/p2p/createP2pNode.ts';
 import { createLogger } from '../rollup/src/utils/createLogger.ts';
 import { toHex } from '../rollup/src/utils/hex.ts';
 import { usageError } from './lib/usageError.ts';
@@ -122,26 +125,20 @@ try {
   // Every validator gets every other one's address up front (peer ids follow from the keys),
   // so all of them start at once and wait together for > 2/3 of the stake to be connected.
   const p2pPorts = await Promise.all(devnet.validators.map(() => freePort(host)));
-  const addrs = devnet.validators.map(
-    (v, i) => `/ip4/${host}/tcp/${p2pPorts[i]}/p2p/${peerIdOfValidator(v.key.publicKey)}`,
+  const addrs = devnet.validators.map((v, i) =>
+    localValidatorAddr(p2pPorts[i] as number, v.key.publicKey, host),
   );
   const procs = devnet.validators.map((v, i) => {
     const proc = spawnValidator({
-      args: [
-        '--genesis',
-        devnet.genesisPath,
-        '--key',
-        v.keyPath,
-        '--data-dir',
-        v.dataDir,
-        '--host',
+      args: localValidatorArgs({
+        genesisPath: devnet.genesisPath,
+        keyPath: v.keyPath,
+        dataDir: v.dataDir,
         host,
-        '--rpc-port',
-        String(rpcPort === 0 ? 0 : rpcPort + i),
-        '--p2p-port',
-        String(p2pPorts[i]),
-        ...addrs.flatMap((a, j) => (j === i ? [] : ['--peer', a])),
-      ],
+        rpcPort: rpcPort === 0 ? 0 : rpcPort + i,
+        p2pPort: p2pPorts[i] as number,
+        peers: addrs.filter((_, j) => j !== i),
+      }),
       // Each validator logs its own heartbeats; prefix them with its number.
       onLine: (line) => {
         if (

@@ -8,7 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../rollup/src/cli/freePort.ts';
-import { spawnValidator, type ValidatorProcess } from '../../rollup/src/cli/spawnValidator.ts';
+import {
+  localValidatorAddr,
+  localValidatorArgs,
+  spawnValidator,
+  type ValidatorProcess,
+} from '../../rollup/src/cli/spawnValidator.ts';
 import {
   type Ed25519KeyPair,
   generateEd25519,
@@ -16,7 +21,6 @@ import {
 } from '../../rollup/src/crypto/ed25519.ts';
 import { defaultGenesis, type Genesis } from '../../rollup/src/genesis/genesis.ts';
 import { DEV_HASHES_PER_TICK } from '../../rollup/src/node/devNet.ts';
-import { peerIdOfValidator } from '../../rollup/src/p2p/createP2pNode.ts';
 import { TRANSFER_GAS } from '../../rollup/src/params/txParams.ts';
 import { signTransaction } from '../../rollup/src/tx/signTransaction.ts';
 import { encodeTransaction } from '../../rollup/src/tx/txCodec.ts';
@@ -199,27 +203,20 @@ export class BenchCluster {
     const ports: number[] = [];
     for (const _ of opts.validators) ports.push(await freePort());
     const addr = (j: number) =>
-      `/ip4/127.0.0.1/tcp/${ports[j]}/p2p/${peerIdOfValidator((opts.validators[j] as Ed25519KeyPair).publicKey)}`;
+      localValidatorAddr(ports[j] as number, (opts.validators[j] as Ed25519KeyPair).publicKey);
     for (const [i, k] of opts.validators.entries()) {
       mkdirSync(join(c.dir, `v${i}`));
       writeFileSync(join(c.dir, `v${i}.pem`), privateKeyToPem(k.privateKey), { mode: 0o600 });
       c.procs.push(
         spawnValidator({
-          args: [
-            '--genesis',
+          args: localValidatorArgs({
             genesisPath,
-            '--key',
-            join(c.dir, `v${i}.pem`),
-            '--data-dir',
-            join(c.dir, `v${i}`),
-            '--rpc-port',
-            '0',
-            '--p2p-port',
-            String(ports[i]),
-            '--slot-ms',
-            String(opts.slotMs),
-            ...opts.validators.flatMap((_, j) => (j === i ? [] : ['--peer', addr(j)])),
-          ],
+            keyPath: join(c.dir, `v${i}.pem`),
+            dataDir: join(c.dir, `v${i}`),
+            p2pPort: ports[i] as number,
+            slotMs: opts.slotMs,
+            peers: opts.validators.flatMap((_, j) => (j === i ? [] : [addr(j)])),
+          }),
         }),
       );
     }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { peerIdOfValidator } from '../p2p/createP2pNode.ts';
 
 const CLI = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -72,4 +73,45 @@ export function spawnValidator(opts: ValidatorProcessOpts): ValidatorProcess {
     });
   });
   return { child, ready, exited, output: () => out };
+}
+
+/** A validator's libp2p address on this machine: its peer id follows from its validator key. */
+export function localValidatorAddr(
+  p2pPort: number,
+  pubkey: Uint8Array,
+  host = '127.0.0.1',
+): string {
+  return `/ip4/${host}/tcp/${p2pPort}/p2p/${peerIdOfValidator(pubkey)}`;
+}
+
+export interface LocalValidatorArgs {
+  readonly genesisPath: string;
+  readonly keyPath: string;
+  readonly dataDir: string;
+  readonly p2pPort: number;
+  /** Multiaddrs of the other validators. */
+  readonly peers: readonly string[];
+  readonly rpcPort?: number;
+  readonly host?: string;
+  /** Test networks only: the PoH clock's slot pace. */
+  readonly slotMs?: number;
+}
+
+/** `moltbook-node run` arguments of one validator of a local shard (npm start, tests, benches). */
+export function localValidatorArgs(o: LocalValidatorArgs): string[] {
+  return [
+    '--genesis',
+    o.genesisPath,
+    '--key',
+    o.keyPath,
+    '--data-dir',
+    o.dataDir,
+    ...(o.host === undefined ? [] : ['--host', o.host]),
+    '--rpc-port',
+    String(o.rpcPort ?? 0),
+    '--p2p-port',
+    String(o.p2pPort),
+    ...(o.slotMs === undefined ? [] : ['--slot-ms', String(o.slotMs)]),
+    ...o.peers.flatMap((p) => ['--peer', p]),
+  ];
 }

@@ -167,6 +167,11 @@ export class Forks {
     return { kind: 'applied', slot };
   }
 
+  /** Latest vote of one validator (hex key), counted or pending. */
+  latestVote(validator: string): SignedVote | undefined {
+    return this.#latest.get(validator);
+  }
+
   /** Latest vote of every validator (persisted so a restart counts them again). */
   latestVotes(): SignedVote[] {
     return [...this.#latest.values()];

@@ -20,7 +20,7 @@ import {
   type TxValidation,
   type ValidTx,
   validateAgainstState,
-  validateTransaction,
+  validateStateless,
 } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
@@ -62,25 +62,15 @@ export function executeTx(
   senderGas: SenderGas,
   deps: ExecDeps,
 ): ExecOutcome {
-  const v = validateTransaction(bytes, {
-    shard: deps.genesis.shard,
-    baseFee: deps.ctx.baseFee,
-    account: (k) => state.account(k),
-    keys: deps.keys,
-    senderGasUsed: senderGas.get(toHex(bytesOfSender(bytes))) ?? 0n,
-  });
+  const v = validateStateless(bytes, { shard: deps.genesis.shard, keys: deps.keys });
   if (v.kind === 'rejected') return { kind: 'excluded', code: v.code, reason: v.reason };
-  const r = deps.sm.apply(state, v.tx, deps.ctx);
-  if (r.kind === 'invalid') return { kind: 'excluded', code: r.code, reason: r.reason };
-  const sender = toHex(v.tx.sender);
-  senderGas.set(sender, (senderGas.get(sender) ?? 0n) + v.tx.gasLimit);
-  return { kind: 'included', valid: v, gas: v.tx.gasLimit };
+  return executeValidTx(state, v, senderGas, deps);
 }
 
 /**
  * `executeTx` for a transaction whose bytes this node already validated (steps 1-4: size, decode,
  * shard, signature) when it entered the mempool: only the state-dependent steps 5-7 run again.
- * The leader path; replay always runs the full `executeTx`.
+ * The leader path, and replay of transactions the verifier threads already checked.
  */
 export function executeValidTx(
   state: TransferState,
@@ -99,11 +89,6 @@ export function executeValidTx(
   if (r.kind === 'invalid') return { kind: 'excluded', code: r.code, reason: r.reason };
   senderGas.set(sender, (senderGas.get(sender) ?? 0n) + v.tx.gasLimit);
   return { kind: 'included', valid: v, gas: v.tx.gasLimit };
-}
-
-/** The sender key sits right after version (1) and shard (4) in the canonical encoding. */
-function bytesOfSender(bytes: Uint8Array): Uint8Array {
-  return bytes.subarray(5, 37);
 }
 
 export interface ReplayDeps extends ExecDeps {

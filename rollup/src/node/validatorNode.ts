@@ -704,7 +704,7 @@ export class ValidatorNode implements NodeRpcView {
    * slot — the same entries and state, another set of attestations — signed by this leader.
    */
   #equivocation(block: SignedBlock): SignedBlock {
-    const own = this.#f.latestVotes().find((v) => toHex(v.validator) === this.identity);
+    const own = this.#f.latestVote(this.identity);
     const votes =
       block.votes.length > 0 ? block.votes.slice(1) : own === undefined ? [] : [encodeVote(own)];
     const { signature: _, ...unsigned } = block;
@@ -988,7 +988,7 @@ export class ValidatorNode implements NodeRpcView {
   #takeVote(v: SignedVote, fromGossip: boolean): void {
     const f = this.#f;
     const validator = toHex(v.validator);
-    const prev = f.latestVotes().find((x) => toHex(x.validator) === validator);
+    const prev = f.latestVote(validator);
     if (prev !== undefined && validator !== this.identity) {
       const d = detectVoteLockoutViolation(prev, v);
       if (d.kind === 'voteLockoutViolation') {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { blockHash } from '../../src/codec/blockCodec.ts';
 import { decodeEvidence, verifyEvidence } from '../../src/consensus/equivocation.ts';
-import { generateEd25519 } from '../../src/crypto/ed25519.ts';
+import { type Ed25519KeyPair, generateEd25519 } from '../../src/crypto/ed25519.ts';
 import { TRANSFER_GAS } from '../../src/params/txParams.ts';
 import { blockFromJson } from '../../src/rpc/blockJson.ts';
 import { signTransaction } from '../../src/tx/signTransaction.ts';
@@ -11,21 +11,27 @@ import { toHex } from '../../src/utils/hex.ts';
 import { rpcCall } from '../helpers/rpc.ts';
 import { Cluster } from './clusterHarness.ts';
 
-/** A transfer from the cluster's funded account. */
-function transfer(c: Cluster, to: Uint8Array, amount: bigint, nonce: bigint): string {
+/** A transfer from one of the cluster's funded accounts (default: `funded`). */
+function transfer(
+  c: Cluster,
+  to: Uint8Array,
+  amount: bigint,
+  nonce: bigint,
+  from: Ed25519KeyPair = c.funded,
+): string {
   return toHex(
     encodeTransaction(
       signTransaction(
         {
           version: 1,
           shard: 0,
-          sender: c.funded.publicKey,
+          sender: from.publicKey,
           nonce,
           maxFeePerGas: 1n,
           gasLimit: TRANSFER_GAS,
           payload: { kind: 'transfer', to, amount },
         },
-        c.funded.privateKey,
+        from.privateKey,
       ),
     ),
   );
@@ -200,23 +206,7 @@ describe('cluster: a 2/2 partition (§7.7)', { timeout: 300_000 }, () => {
     const x = generateEd25519().publicKey;
     const y = generateEd25519().publicKey;
     await rpcCall(c.url(0), 'sendTransaction', [transfer(c, x, 1_111n, 0n)]);
-    const tx2 = toHex(
-      encodeTransaction(
-        signTransaction(
-          {
-            version: 1,
-            shard: 0,
-            sender: c.funded2.publicKey,
-            nonce: 0n,
-            maxFeePerGas: 1n,
-            gasLimit: TRANSFER_GAS,
-            payload: { kind: 'transfer', to: y, amount: 2_222n },
-          },
-          c.funded2.privateKey,
-        ),
-      ),
-    );
-    await rpcCall(c.url(2), 'sendTransaction', [tx2]);
+    await rpcCall(c.url(2), 'sendTransaction', [transfer(c, y, 2_222n, 0n, c.funded2)]);
     // Both sides keep producing past the 75-slot stall mark and enter partition mode…
     await c.waitUntil('both sides stalled', async () => {
       const st = await Promise.all(all.map((i) => c.status(i)));

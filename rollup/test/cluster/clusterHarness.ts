@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/cli/freePort.ts';
-import { spawnValidator, type ValidatorProcess } from '../../src/cli/spawnValidator.ts';
+import {
+  localValidatorAddr,
+  localValidatorArgs,
+  spawnValidator,
+  type ValidatorProcess,
+} from '../../src/cli/spawnValidator.ts';
 import { type Ed25519KeyPair, generateEd25519, privateKeyToPem } from '../../src/crypto/ed25519.ts';
 import { defaultGenesis, type Genesis } from '../../src/genesis/genesis.ts';
 import { peerIdOfValidator } from '../../src/p2p/createP2pNode.ts';
@@ -78,26 +83,21 @@ export class Cluster {
   }
 
   #addr(i: number): string {
-    return `/ip4/127.0.0.1/tcp/${this.#ports[i]}/p2p/${peerIdOfValidator((this.keys[i] as Ed25519KeyPair).publicKey)}`;
+    return localValidatorAddr(this.#ports[i] as number, (this.keys[i] as Ed25519KeyPair).publicKey);
   }
 
   /** (Re)starts validator i on its data directory; resolves when its RPC answers. */
   async startNode(i: number): Promise<void> {
     const proc = spawnValidator({
       args: [
-        '--genesis',
-        this.#genesisPath,
-        '--key',
-        join(this.dir, `v${i}.pem`),
-        '--data-dir',
-        join(this.dir, `v${i}`),
-        '--rpc-port',
-        '0',
-        '--p2p-port',
-        String(this.#ports[i]),
-        '--slot-ms',
-        String(SLOT_MS),
-        ...this.keys.flatMap((_, j) => (j === i ? [] : ['--peer', this.#addr(j)])),
+        ...localValidatorArgs({
+          genesisPath: this.#genesisPath,
+          keyPath: join(this.dir, `v${i}.pem`),
+          dataDir: join(this.dir, `v${i}`),
+          p2pPort: this.#ports[i] as number,
+          slotMs: SLOT_MS,
+          peers: this.keys.flatMap((_, j) => (j === i ? [] : [this.#addr(j)])),
+        }),
         ...this.#extraArgs(i),
       ],
     });
