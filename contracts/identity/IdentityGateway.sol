@@ -17,7 +17,9 @@ import {IdentityMessages} from "./IdentityMessages.sol";
 ///         See {IIdentityGateway}.
 /// @dev Stateless: everything it knows is in the registry and the manufacturer registry, so a
 ///      replacement gateway starts where this one stopped. Cheap checks come before the P-256
-///      verifications, which cost ~4k gas each with the precompile and ~270k without.
+///      verifications, which cost ~4k gas each with the precompile and ~270k without. Card-signed
+///      calls carry the card key ({CardRef}): the gateway verifies under it and hands the registry
+///      its hash, which the registry compares with the one stored for the device.
 contract IdentityGateway is IIdentityGateway {
     IIdentityRegistry private immutable _REGISTRY;
     IManufacturerRegistry private immutable _MANUFACTURERS;
@@ -68,48 +70,53 @@ contract IdentityGateway is IIdentityGateway {
     /// @inheritdoc IIdentityGateway
     function authorizeSigner(
         uint256 identityId,
+        CardRef calldata card,
         bytes32 signerKey,
         uint256 deadline,
         CardSignature calldata cardSignature
     ) external {
         bytes32 payloadHash = _signerPayload(identityId, signerKey, deadline);
-        _verifyCard(identityId, IdentityMessages.TYPE_AUTHORIZE_SIGNER, payloadHash, cardSignature);
-        _REGISTRY.authorizeSigner(identityId, signerKey, cardSignature.counter);
+        _verifyCard(card, IdentityMessages.TYPE_AUTHORIZE_SIGNER, payloadHash, cardSignature);
+        _REGISTRY.authorizeSigner(identityId, card.deviceIdHash, _keyHash(card), signerKey, cardSignature.counter);
         _emitAccepted(identityId, IdentityMessages.TYPE_AUTHORIZE_SIGNER, payloadHash, cardSignature);
     }
 
     /// @inheritdoc IIdentityGateway
     function revokeSignerWithCard(
         uint256 identityId,
+        CardRef calldata card,
         bytes32 signerKey,
         uint256 deadline,
         CardSignature calldata cardSignature
     ) external {
         bytes32 payloadHash = _signerPayload(identityId, signerKey, deadline);
-        _verifyCard(identityId, IdentityMessages.TYPE_REVOKE_SIGNER, payloadHash, cardSignature);
-        _REGISTRY.revokeSigner(identityId, signerKey, cardSignature.counter);
+        _verifyCard(card, IdentityMessages.TYPE_REVOKE_SIGNER, payloadHash, cardSignature);
+        _REGISTRY.revokeSigner(identityId, card.deviceIdHash, _keyHash(card), signerKey, cardSignature.counter);
         _emitAccepted(identityId, IdentityMessages.TYPE_REVOKE_SIGNER, payloadHash, cardSignature);
     }
 
     /// @inheritdoc IIdentityGateway
     function revokeSigner(bytes32 signerKey) external {
-        uint256 identityId = _REGISTRY.identityOf(msg.sender);
-        if (identityId == 0) revert IdentityGateway__NoIdentity(msg.sender);
-        _REGISTRY.revokeSignerByOwner(identityId, signerKey);
+        _REGISTRY.revokeSignerByOwner(msg.sender, signerKey);
     }
 
     /// @inheritdoc IIdentityGateway
-    function reportClone(uint256 identityId, CardMessage calldata a, CardMessage calldata b) external {
+    function reportClone(uint256 identityId, CardRef calldata card, CardMessage calldata a, CardMessage calldata b)
+        external
+    {
         bytes32 digestA = _cardDigest(a.typeTag, a.counter, a.predecessor, a.payloadHash);
         bytes32 digestB = _cardDigest(b.typeTag, b.counter, b.predecessor, b.payloadHash);
         if (digestA == digestB) revert IdentityGateway__SameMessage();
         // §5.4: the same counter over different messages, or two successors of one message.
         if (a.counter != b.counter && a.predecessor != b.predecessor) revert IdentityGateway__NoConflict();
-        (bytes32 x, bytes32 y) = _REGISTRY.cardKey(identityId);
+        bytes32 x = card.cardKeyX;
+        bytes32 y = card.cardKeyY;
         if (!IdentityMessages.verify(digestA, a.r, a.s, x, y) || !IdentityMessages.verify(digestB, b.r, b.s, x, y)) {
             revert IdentityGateway__InvalidCardSignature();
         }
-        _REGISTRY.freeze(identityId, a.counter > b.counter ? a.counter : b.counter, msg.sender);
+        _REGISTRY.freeze(
+            identityId, card.deviceIdHash, _keyHash(card), a.counter > b.counter ? a.counter : b.counter, msg.sender
+        );
         emit CloneReported(identityId, msg.sender, digestA, digestB);
     }
 
@@ -146,6 +153,11 @@ contract IdentityGateway is IIdentityGateway {
     }
 
     /// @inheritdoc IIdentityGateway
+    function cardKeyHash(bytes32 cardKeyX, bytes32 cardKeyY) external pure returns (bytes16) {
+        return IdentityMessages.cardKeyHash(cardKeyX, cardKeyY);
+    }
+
+    /// @inheritdoc IIdentityGateway
     function registerPayloadHash(address owner, uint256 zkCommitment, uint256 deadline)
         external
         pure
@@ -166,7 +178,7 @@ contract IdentityGateway is IIdentityGateway {
     // ------------------------------------------------------------------ internals
 
     /// @dev §5.5 step 5: validate in order of cost, then record. The registry checks what is
-    ///      state (device and owner unused, share cap, stake transfer).
+    ///      state (device unused, share cap, stake transfer).
     function _register(
         uint256 manufacturerId,
         Certificate calldata c,
@@ -240,14 +252,20 @@ contract IdentityGateway is IIdentityGateway {
         return IdentityMessages.signerPayloadHash(identityId, signerKey, deadline);
     }
 
-    /// @dev Verifies a card signature of (`typeTag`, `payloadHash`) under the identity's card key.
-    function _verifyCard(uint256 identityId, uint8 typeTag, bytes32 payloadHash, CardSignature calldata sig)
+    /// @dev Verifies a card signature of (`typeTag`, `payloadHash`) under the key in `card`; the
+    ///      registry then checks that this key is the identity's (by its hash).
+    function _verifyCard(CardRef calldata card, uint8 typeTag, bytes32 payloadHash, CardSignature calldata sig)
         private
         view
     {
-        (bytes32 x, bytes32 y) = _REGISTRY.cardKey(identityId);
         bytes32 digest = _cardDigest(typeTag, sig.counter, sig.predecessor, payloadHash);
-        if (!IdentityMessages.verify(digest, sig.r, sig.s, x, y)) revert IdentityGateway__InvalidCardSignature();
+        if (!IdentityMessages.verify(digest, sig.r, sig.s, card.cardKeyX, card.cardKeyY)) {
+            revert IdentityGateway__InvalidCardSignature();
+        }
+    }
+
+    function _keyHash(CardRef calldata card) private pure returns (bytes16) {
+        return IdentityMessages.cardKeyHash(card.cardKeyX, card.cardKeyY);
     }
 
     function _cardDigest(uint8 typeTag, uint64 counter, bytes32 predecessor, bytes32 payloadHash)

@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {P256} from "@openzeppelin/contracts/utils/cryptography/P256.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @title IdentityMessages
 /// @notice The two byte formats signed with P-256 in the identity layer (DESIGN.md §3), and their
@@ -49,9 +48,6 @@ library IdentityMessages {
 
     /// @dev N / 2: OpenZeppelin's P256 rejects `s` above it (malleability); we flip such `s`.
     uint256 private constant HALF_N = P256.N / 2;
-
-    /// @dev (P + 1) / 4: a square root mod P is a power of it, since P ≡ 3 (mod 4).
-    uint256 private constant P_PLUS_1_DIV_4 = (P256.P + 1) / 4;
 
     /// @notice SHA-256 of a manufacturer certificate over a card key and the device it is in.
     /// @param cardKeyX The x coordinate of the card key.
@@ -133,25 +129,25 @@ library IdentityMessages {
         return P256.verify(digest, r, s, qx, qy);
     }
 
-    /// @notice The SEC 1 prefix of the compressed form of a public key: 0x02 when `y` is even,
-    ///         0x03 when odd.
-    /// @param y The y coordinate.
-    /// @return 2 or 3.
-    function compressionPrefix(bytes32 y) internal pure returns (uint8) {
-        return uint8(2 + (uint256(y) & 1));
-    }
-
-    /// @notice The `y` coordinate of the P-256 point with coordinate `x` and SEC 1 prefix `prefix`.
-    /// @dev Only called for keys validated at registration, so the square root exists.
-    /// @param x The x coordinate.
-    /// @param prefix The SEC 1 prefix, 2 or 3.
-    /// @return The y coordinate.
-    function decompress(bytes32 x, uint8 prefix) internal view returns (bytes32) {
-        uint256 p = P256.P;
-        uint256 xValue = uint256(x);
-        uint256 y2 = addmod(mulmod(addmod(mulmod(xValue, xValue, p), P256.A, p), xValue, p), P256.B, p);
-        uint256 y = Math.modExp(y2, P_PLUS_1_DIV_4, p);
-        if ((y & 1) != (prefix & 1)) y = p - y;
-        return bytes32(y);
+    /// @notice The hash of a card key that the registry stores with the device: the first 16
+    ///         bytes of keccak256(abi.encode(cardKeyX, cardKeyY)).
+    /// @dev 128 bits are enough to bind the key: using another key for a registered device means
+    ///      finding a second preimage of the stored hash, ~2^128 hashes, which is P-256's own
+    ///      security level (recovering the card's private key costs about as much). A collision
+    ///      (~2^64) would give two keys that both act for one device, but only to whoever picks
+    ///      the card's key before the manufacturer certifies it (the key is made in the secure
+    ///      element): the manufacturer or its factory, who can certify whole extra devices
+    ///      anyway (that trust is what the bond and §5.7 are for).
+    /// @param cardKeyX The x coordinate of the card key.
+    /// @param cardKeyY The y coordinate of the card key.
+    /// @return h The first 16 bytes of the hash.
+    function cardKeyHash(bytes32 cardKeyX, bytes32 cardKeyY) internal pure returns (bytes16 h) {
+        // keccak256(abi.encode(x, y)) in the scratch space, without allocating memory.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, cardKeyX)
+            mstore(0x20, cardKeyY)
+            h := and(keccak256(0x00, 0x40), not(0xffffffffffffffffffffffffffffffff))
+        }
     }
 }

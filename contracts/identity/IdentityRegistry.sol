@@ -18,19 +18,21 @@ import {IdentityMessages} from "./IdentityMessages.sol";
 
 /// @title IdentityRegistry
 /// @notice The hardware-bound identities of §5.5 and their signer keys. See {IIdentityRegistry}.
-/// @dev Storage is packed for the registration's gas (DESIGN.md §7 budget), which writes four new
-///      slots: the record (owner, counter, manufacturer, status, signer count, key parity and
-///      hardware type in one slot), the card key's x (y is recomputed from its parity when read),
-///      the owner's slot (identity id and stake) and the device's. What no later call reads on
-///      chain (device id hash, firmware, ZK commitment, creation time) is only in
-///      `IdentityRegistered`. The gateway address shares a slot with the id counter and the stake
-///      total. Packed slots are written whole (one SSTORE, not one read-modify-write per field).
+/// @dev Storage is packed for the registration's gas (DESIGN.md §7 budget), which writes two new
+///      slots: the record under the identity id (owner, counter, manufacturer, status, signer
+///      count and hardware type) and the device under the device id hash (identity id, stake and
+///      a 128-bit hash of the card key). The device slot makes a device register once and binds
+///      the card key: card-signed calls resend the key and its device id hash, and are accepted
+///      only when both match. What no later call reads on chain (the card key itself, firmware,
+///      ZK commitment, creation time) is only in `IdentityRegistered`. The gateway address
+///      shares a slot with the id counter and the stake total. Packed slots are written whole
+///      (one SSTORE, not one read-modify-write per field).
 contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityRegistry {
     using SafeERC20 for IERC20;
 
     /// @dev One identity's mutable state and the static fields later calls read, in one slot.
-    ///      `info`: bits 0-4 the active signer count (at most 16), bit 5 the parity of the card
-    ///      key's y, bits 6-7 the hardware type.
+    ///      `info`: bits 0-4 the active signer count (at most 16), bit 5 unused (zero), bits 6-7
+    ///      the hardware type.
     // solhint-disable-next-line gas-struct-packing
     struct IdentityRecord {
         address owner;
@@ -40,11 +42,13 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
         uint8 info;
     }
 
-    /// @dev An owner's current identity and its escrowed stake, in one slot; deleted when the
-    ///      identity is retired (a retired identity's stake is 0).
-    struct OwnerRecord {
+    /// @dev A registered device, in one slot: its identity (kept for good, so the device id hash
+    ///      never registers again), the identity's escrowed stake (0 once retired) and the first
+    ///      16 bytes of keccak256(abi.encode(cardKeyX, cardKeyY)) (`IdentityMessages.cardKeyHash`).
+    struct DeviceRecord {
         uint64 identityId;
         uint64 stake;
+        bytes16 cardKeyHash;
     }
 
     /// @dev A signer key: whose it is and whether it is still active.
@@ -55,7 +59,6 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
 
     /// @dev `IdentityRecord.info` layout.
     uint256 private constant SIGNER_COUNT_MASK = 0x1f;
-    uint256 private constant PARITY_SHIFT = 5;
     uint256 private constant HARDWARE_TYPE_SHIFT = 6;
     uint256 private constant MAX_HARDWARE_TYPE = 3;
 
@@ -64,6 +67,12 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     uint256 private constant MANUFACTURER_SHIFT = 224;
     uint256 private constant STATUS_SHIFT = 240;
     uint256 private constant INFO_SHIFT = 248;
+
+    /// @dev `DeviceRecord`'s fields in its slot: identity id (bits 0-63), stake (64-127), card key
+    ///      hash (128-255: the hash's first 16 bytes, where a bytes16 sits in a word).
+    uint256 private constant DEVICE_ID_MASK = type(uint64).max;
+    uint256 private constant DEVICE_STAKE_SHIFT = 64;
+    uint256 private constant DEVICE_KEY_HASH_MASK = ~uint256(type(uint128).max);
 
     /// @dev The totals slot: `_gateway` (bits 0-159), `_identityCount` (160-191), `_totalStake` (192-255).
     uint256 private constant TOTALS_COUNT_SHIFT = 160;
@@ -83,9 +92,7 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     address private _treasury;
 
     mapping(uint256 identityId => IdentityRecord) private _identities;
-    mapping(uint256 identityId => bytes32 cardKeyX) private _cardKeyX;
-    mapping(address owner => OwnerRecord) private _owners;
-    mapping(bytes32 deviceIdHash => uint256 identityId) private _identityByDevice;
+    mapping(bytes32 deviceIdHash => DeviceRecord) private _devices;
     mapping(bytes32 signerKey => SignerRecord) private _signers;
 
     /// @notice Deploys an empty registry with no gateway; governance then sets one.
@@ -117,10 +124,8 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     /// @inheritdoc IIdentityRegistry
     function register(NewIdentity calldata n) external onlyGateway nonReentrant returns (uint256 identityId) {
         if (n.owner == address(0)) revert IdentityRegistry__ZeroAddress();
-        OwnerRecord storage o = _owners[n.owner];
-        uint256 existing = o.identityId;
-        if (existing != 0) revert IdentityRegistry__OwnerHasIdentity(n.owner, existing);
-        existing = _identityByDevice[n.deviceIdHash];
+        DeviceRecord storage d = _devices[n.deviceIdHash];
+        uint256 existing = d.identityId;
         if (existing != 0) revert IdentityRegistry__DeviceAlreadyRegistered(n.deviceIdHash, existing);
         uint256 hardwareType = n.hardwareType;
         if (hardwareType == 0 || hardwareType > MAX_HARDWARE_TYPE) {
@@ -134,11 +139,14 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
             n.owner,
             n.counter,
             SafeCast.toUint16(n.manufacturerId),
-            ((uint256(n.cardKeyY) & 1) << PARITY_SHIFT) | (hardwareType << HARDWARE_TYPE_SHIFT)
+            hardwareType << HARDWARE_TYPE_SHIFT
         );
-        _cardKeyX[identityId] = n.cardKeyX;
-        _writeOwner(o, identityId, stake);
-        _identityByDevice[n.deviceIdHash] = identityId;
+        // identityId <= _identityCount, a uint32; the key hash fills bits 128-255.
+        _storeDevice(
+            d,
+            identityId | (uint256(stake) << DEVICE_STAKE_SHIFT)
+                | uint256(bytes32(IdentityMessages.cardKeyHash(n.cardKeyX, n.cardKeyY)))
+        );
         _emitRegistered(identityId, n);
 
         // Both callees are trusted (set at deployment); the share cap is applied there.
@@ -147,10 +155,17 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     }
 
     /// @inheritdoc IIdentityRegistry
-    function authorizeSigner(uint256 identityId, bytes32 signerKey, uint64 counter) external onlyGateway {
+    function authorizeSigner(
+        uint256 identityId,
+        bytes32 deviceIdHash,
+        bytes16 cardKeyHash,
+        bytes32 signerKey,
+        uint64 counter
+    ) external onlyGateway {
         IdentityRecord storage r = _identities[identityId];
         uint256 raw = _load(r);
         _requireActive(identityId, _statusOf(raw));
+        _requireCard(identityId, deviceIdHash, cardKeyHash);
         _checkCounter(identityId, raw, counter);
         SignerRecord storage s = _signers[signerKey];
         if (s.status != SignerStatus.None) revert IdentityRegistry__SignerKeyUsed(signerKey, s.identityId);
@@ -165,38 +180,60 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     }
 
     /// @inheritdoc IIdentityRegistry
-    function revokeSigner(uint256 identityId, bytes32 signerKey, uint64 counter) external onlyGateway {
+    function revokeSigner(
+        uint256 identityId,
+        bytes32 deviceIdHash,
+        bytes16 cardKeyHash,
+        bytes32 signerKey,
+        uint64 counter
+    ) external onlyGateway {
         IdentityRecord storage r = _identities[identityId];
         uint256 raw = _load(r);
         _requireNotRetired(identityId, _statusOf(raw));
+        _requireCard(identityId, deviceIdHash, cardKeyHash);
         _checkCounter(identityId, raw, counter);
-        _revokeKey(identityId, signerKey);
+        SignerRecord storage s = _signers[signerKey];
+        if (s.status != SignerStatus.Active || s.identityId != identityId) {
+            revert IdentityRegistry__SignerNotActive(identityId, signerKey);
+        }
+        _storeSigner(s, identityId | (uint256(uint8(SignerStatus.Revoked)) << SIGNER_STATUS_SHIFT));
         // The signer count (info's bits 0-4) is at least 1: the key was active: no borrow.
         _store(r, _withCounter(raw, counter) - (1 << INFO_SHIFT));
         emit SignerRevoked(identityId, signerKey, counter, false);
     }
 
     /// @inheritdoc IIdentityRegistry
-    function revokeSignerByOwner(uint256 identityId, bytes32 signerKey) external onlyGateway {
+    function revokeSignerByOwner(address owner, bytes32 signerKey) external onlyGateway {
+        SignerRecord storage s = _signers[signerKey];
+        uint256 identityId = s.identityId;
+        if (s.status != SignerStatus.Active) revert IdentityRegistry__SignerNotActive(identityId, signerKey);
+        // An active key belongs to a registered identity.
         IdentityRecord storage r = _identities[identityId];
-        _requireNotRetired(identityId, r.status);
-        _revokeKey(identityId, signerKey);
-        --r.info; // the signer count (bits 0-4) is at least 1: this key was active
-        emit SignerRevoked(identityId, signerKey, r.counter, true);
+        uint256 raw = _load(r);
+        if (address(uint160(raw)) != owner) revert IdentityRegistry__NotIdentityOwner(identityId, owner);
+        if (_statusOf(raw) == IdentityStatus.Retired) revert IdentityRegistry__IdentityRetired(identityId);
+        _storeSigner(s, identityId | (uint256(uint8(SignerStatus.Revoked)) << SIGNER_STATUS_SHIFT));
+        // The signer count (info's bits 0-4) is at least 1: this key was active: no borrow.
+        _store(r, raw - (1 << INFO_SHIFT));
+        emit SignerRevoked(identityId, signerKey, uint64(raw >> COUNTER_SHIFT), true);
     }
 
     /// @inheritdoc IIdentityRegistry
-    function freeze(uint256 identityId, uint64 counter, address reporter) external onlyGateway {
+    function freeze(uint256 identityId, bytes32 deviceIdHash, bytes16 cardKeyHash, uint64 counter, address reporter)
+        external
+        onlyGateway
+    {
         IdentityRecord storage r = _identities[identityId];
         uint256 raw = _load(r);
         _requireActive(identityId, _statusOf(raw));
+        _requireCard(identityId, deviceIdHash, cardKeyHash);
         // Evidence may be older than what was seen: the counter only ever rises.
         uint64 last = uint64(raw >> COUNTER_SHIFT);
         if (counter > last) {
             raw = _withCounter(raw, counter);
             last = counter;
         }
-        _store(r, (raw & ~(uint256(0xff) << STATUS_SHIFT)) | (uint256(uint8(IdentityStatus.Frozen)) << STATUS_SHIFT));
+        _store(r, _withStatus(raw, IdentityStatus.Frozen));
         emit IdentityFrozen(identityId, reporter, last);
         _MANUFACTURERS.noteFreeze(uint16(raw >> MANUFACTURER_SHIFT));
     }
@@ -204,29 +241,34 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     // ------------------------------------------------------------------ governance
 
     /// @inheritdoc IIdentityRegistry
-    function resolveClone(uint256 identityId, CloneResolution resolution)
+    function resolveClone(uint256 identityId, bytes32 deviceIdHash, CloneResolution resolution)
         external
         onlyRole(MoltRoles.GOVERNANCE_ROLE)
         nonReentrant
     {
         IdentityRecord storage r = _identities[identityId];
-        IdentityStatus status = r.status;
+        uint256 raw = _load(r);
+        IdentityStatus status = _statusOf(raw);
         if (status != IdentityStatus.Frozen) {
             if (status == IdentityStatus.None) revert IdentityRegistry__UnknownIdentity(identityId);
             revert IdentityRegistry__NotFrozen(identityId, status);
         }
+        DeviceRecord storage d = _devices[deviceIdHash];
+        uint256 device_ = _loadDevice(d);
+        if ((device_ & DEVICE_ID_MASK) != identityId) revert IdentityRegistry__CardMismatch(identityId, deviceIdHash);
+        uint16 manufacturerId = uint16(raw >> MANUFACTURER_SHIFT);
         if (resolution == CloneResolution.Unfreeze) {
-            r.status = IdentityStatus.Active;
+            _store(r, _withStatus(raw, IdentityStatus.Active));
             emit IdentityUnfrozen(identityId);
-            _MANUFACTURERS.noteUnfreeze(r.manufacturerId);
+            _MANUFACTURERS.noteUnfreeze(manufacturerId);
         } else {
-            // An owner holds one unretired identity, so the owner's slot is this identity's.
-            uint256 stake = _owners[r.owner].stake;
-            r.status = IdentityStatus.Retired;
-            _totalStake -= uint64(stake);
-            delete _owners[r.owner];
+            uint64 stake = uint64(device_ >> DEVICE_STAKE_SHIFT);
+            _store(r, _withStatus(raw, IdentityStatus.Retired));
+            // The device keeps its identity (and so stays taken) and its key hash; the stake is gone.
+            _storeDevice(d, device_ & ~(uint256(type(uint64).max) << DEVICE_STAKE_SHIFT));
+            _totalStake -= stake;
             emit IdentityRetired(identityId, stake);
-            _MANUFACTURERS.noteCompromise(r.manufacturerId);
+            _MANUFACTURERS.noteCompromise(manufacturerId);
             if (stake != 0) _TOKEN.safeTransfer(_treasury, stake);
         }
     }
@@ -247,8 +289,8 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IIdentityLookup
-    function identityOf(address owner) external view returns (uint256) {
-        return _owners[owner].identityId;
+    function ownerOf(uint256 identityId) external view returns (address) {
+        return _identities[identityId].owner;
     }
 
     /// @inheritdoc IIdentityLookup
@@ -260,24 +302,24 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     function identity(uint256 identityId) external view returns (Identity memory) {
         IdentityRecord storage r = _existing(identityId);
         uint256 info = r.info;
-        OwnerRecord storage o = _owners[r.owner];
-        (bytes32 x, bytes32 y) = _cardKey(identityId, info);
         return Identity({
             owner: r.owner,
             status: r.status,
             manufacturerId: r.manufacturerId,
             hardwareType: uint8(info >> HARDWARE_TYPE_SHIFT),
-            stake: o.identityId == identityId ? o.stake : 0,
             counter: r.counter,
-            signerCount: info & SIGNER_COUNT_MASK,
-            cardKeyX: x,
-            cardKeyY: y
+            signerCount: info & SIGNER_COUNT_MASK
         });
     }
 
     /// @inheritdoc IIdentityRegistry
-    function cardKey(uint256 identityId) external view returns (bytes32, bytes32) {
-        return _cardKey(identityId, _existing(identityId).info);
+    function device(bytes32 deviceIdHash)
+        external
+        view
+        returns (uint256 identityId, uint256 stake, bytes16 cardKeyHash)
+    {
+        DeviceRecord storage d = _devices[deviceIdHash];
+        return (d.identityId, d.stake, d.cardKeyHash);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -287,7 +329,7 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
 
     /// @inheritdoc IIdentityRegistry
     function identityByDevice(bytes32 deviceIdHash) external view returns (uint256) {
-        return _identityByDevice[deviceIdHash];
+        return _devices[deviceIdHash].identityId;
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -345,12 +387,6 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
         );
     }
 
-    /// @dev The card key from its stored x and the parity bit of `info`.
-    function _cardKey(uint256 identityId, uint256 info) private view returns (bytes32 x, bytes32 y) {
-        x = _cardKeyX[identityId];
-        y = IdentityMessages.decompress(x, uint8(2 + ((info >> PARITY_SHIFT) & 1)));
-    }
-
     function _existing(uint256 identityId) private view returns (IdentityRecord storage r) {
         r = _identities[identityId];
         if (r.status == IdentityStatus.None) revert IdentityRegistry__UnknownIdentity(identityId);
@@ -366,6 +402,15 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
     function _requireNotRetired(uint256 identityId, IdentityStatus status) private pure {
         if (status == IdentityStatus.None) revert IdentityRegistry__UnknownIdentity(identityId);
         if (status == IdentityStatus.Retired) revert IdentityRegistry__IdentityRetired(identityId);
+    }
+
+    /// @dev A card-signed call names the identity's device and (by hash) the key the gateway
+    ///      verified the signature under: both must be the ones registered for `identityId`.
+    function _requireCard(uint256 identityId, bytes32 deviceIdHash, bytes16 cardKeyHash) private view {
+        uint256 raw = _loadDevice(_devices[deviceIdHash]);
+        if ((raw & DEVICE_ID_MASK) != identityId || (raw & DEVICE_KEY_HASH_MASK) != uint256(bytes32(cardKeyHash))) {
+            revert IdentityRegistry__CardMismatch(identityId, deviceIdHash);
+        }
     }
 
     /// @dev Adds one identity and `stake` to the totals slot (gateway ‖ identity count ‖ total
@@ -400,6 +445,11 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
 
     function _statusOf(uint256 raw) private pure returns (IdentityStatus) {
         return IdentityStatus(uint8(raw >> STATUS_SHIFT));
+    }
+
+    /// @dev `raw` (a record's slot) with its status replaced by `status`.
+    function _withStatus(uint256 raw, IdentityStatus status) private pure returns (uint256) {
+        return (raw & ~(uint256(0xff) << STATUS_SHIFT)) | (uint256(uint8(status)) << STATUS_SHIFT);
     }
 
     /// @dev A record's whole slot, read once (the layout is the struct's: see `_writeRecord`).
@@ -441,21 +491,20 @@ contract IdentityRegistry is AccessControl, ReentrancyGuardTransient, IIdentityR
         }
     }
 
-    /// @dev Writes an `OwnerRecord` with one SSTORE: identity id (bits 0-63), stake (64-127).
-    function _writeOwner(OwnerRecord storage o, uint256 identityId, uint64 stake) private {
-        uint256 packed = uint256(uint64(identityId)) | (uint256(stake) << 64); // id <= _identityCount, a uint32
+    /// @dev A device record's whole slot (see `DeviceRecord` for the layout).
+    function _loadDevice(DeviceRecord storage d) private view returns (uint256 raw) {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            sstore(o.slot, packed)
+            raw := sload(d.slot)
         }
     }
 
-    /// @dev Marks an active key of `identityId` revoked; the caller decrements the signer count.
-    function _revokeKey(uint256 identityId, bytes32 signerKey) private {
-        SignerRecord storage s = _signers[signerKey];
-        if (s.status != SignerStatus.Active || s.identityId != identityId) {
-            revert IdentityRegistry__SignerNotActive(identityId, signerKey);
+    /// @dev Writes a device record's whole slot at once: identity id (bits 0-63), stake (64-127),
+    ///      card key hash (128-255).
+    function _storeDevice(DeviceRecord storage d, uint256 raw) private {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(d.slot, raw)
         }
-        s.status = SignerStatus.Revoked;
     }
 }

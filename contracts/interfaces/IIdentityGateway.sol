@@ -13,7 +13,8 @@ pragma solidity ^0.8.28;
 ///      ‖ hardwareType; card messages over "moltbook.card.v1" ‖ chainId ‖ registry ‖ typeTag ‖
 ///      counter ‖ predecessor ‖ payloadHash, in the domain of this chain and the registry (not
 ///      the gateway, so signed messages survive a gateway change). Signatures are accepted with
-///      either `s` or `n - s`.
+///      either `s` or `n - s`. The registry stores a card key only as a hash, so every call the
+///      card signs after registration resends the card's device id hash and key ({CardRef}).
 interface IIdentityGateway {
     /// @notice A manufacturer certificate over a card key (§5.5 step 3).
     /// @param cardKeyX The x coordinate of the card's P-256 key.
@@ -43,6 +44,20 @@ interface IIdentityGateway {
         bytes32 predecessor;
         bytes32 r;
         bytes32 s;
+    }
+
+    /// @notice The card a card-signed call speaks for: the identity's device id hash and the card's
+    ///         P-256 key, as registered (both are in `IdentityRegistered`). The gateway verifies
+    ///         the card's signature under this key; the registry checks that the device belongs to
+    ///         the identity and that the key's hash is the one registered with the device
+    ///         (`IdentityRegistry__CardMismatch` otherwise).
+    /// @param deviceIdHash The identity's device id hash.
+    /// @param cardKeyX The x coordinate of the card's P-256 key.
+    /// @param cardKeyY The y coordinate of the card's P-256 key.
+    struct CardRef {
+        bytes32 deviceIdHash;
+        bytes32 cardKeyX;
+        bytes32 cardKeyY;
     }
 
     /// @notice A complete card message with its signature, as clone evidence (§5.4).
@@ -91,9 +106,6 @@ interface IIdentityGateway {
 
     /// @notice The signer key was zero.
     error IdentityGateway__ZeroSignerKey();
-
-    /// @notice The caller holds no identity.
-    error IdentityGateway__NoIdentity(address caller);
 
     /// @notice The two messages of a clone report are the same message.
     error IdentityGateway__SameMessage();
@@ -173,11 +185,13 @@ interface IIdentityGateway {
     /// @notice Authorizes an Ed25519 signer key for an active identity, with a TYPE_AUTHORIZE_SIGNER
     ///         card message over (identityId, signerKey, deadline). Anyone may submit it.
     /// @param identityId The identity.
+    /// @param card The identity's device id hash and card key, as registered.
     /// @param signerKey The Ed25519 public key to authorize (nonzero).
     /// @param deadline The last second the card's signature is good for.
     /// @param cardSignature The card's signature, with its counter and predecessor.
     function authorizeSigner(
         uint256 identityId,
+        CardRef calldata card,
         bytes32 signerKey,
         uint256 deadline,
         CardSignature calldata cardSignature
@@ -186,18 +200,21 @@ interface IIdentityGateway {
     /// @notice Revokes a signer key with a TYPE_REVOKE_SIGNER card message over (identityId,
     ///         signerKey, deadline). Anyone may submit it; works while frozen, not once retired.
     /// @param identityId The identity.
+    /// @param card The identity's device id hash and card key, as registered.
     /// @param signerKey The Ed25519 public key to revoke.
     /// @param deadline The last second the card's signature is good for.
     /// @param cardSignature The card's signature, with its counter and predecessor.
     function revokeSignerWithCard(
         uint256 identityId,
+        CardRef calldata card,
         bytes32 signerKey,
         uint256 deadline,
         CardSignature calldata cardSignature
     ) external;
 
-    /// @notice Revokes one of the caller's identity's signer keys, with no card (a lost card or a
-    ///         compromised agent host must not delay it).
+    /// @notice Revokes a signer key of one of the caller's identities, with no card (a lost card
+    ///         or a compromised agent host must not delay it). The registry finds the key's
+    ///         identity and checks that the caller owns it (`IdentityRegistry__NotIdentityOwner`).
     /// @param signerKey The Ed25519 public key to revoke.
     function revokeSigner(bytes32 signerKey) external;
 
@@ -205,9 +222,11 @@ interface IIdentityGateway {
     ///         with the same counter, or claiming the same predecessor. Anyone may report; the
     ///         identity is frozen, its stake locked, its manufacturer flagged.
     /// @param identityId The identity.
+    /// @param card The identity's device id hash and card key, as registered.
     /// @param a One card message with its signature.
     /// @param b Another.
-    function reportClone(uint256 identityId, CardMessage calldata a, CardMessage calldata b) external;
+    function reportClone(uint256 identityId, CardRef calldata card, CardMessage calldata a, CardMessage calldata b)
+        external;
 
     // ------------------------------------------------------------------ views
 
@@ -230,6 +249,12 @@ interface IIdentityGateway {
         external
         view
         returns (bytes32);
+
+    /// @notice The card key hash the registry stores with a device: the first 16 bytes of
+    ///         keccak256(abi.encode(cardKeyX, cardKeyY)).
+    /// @param cardKeyX The x coordinate of the card key.
+    /// @param cardKeyY The y coordinate of the card key.
+    function cardKeyHash(bytes32 cardKeyX, bytes32 cardKeyY) external pure returns (bytes16);
 
     /// @notice The payload hash of a TYPE_REGISTER message.
     /// @param owner The owner wallet.

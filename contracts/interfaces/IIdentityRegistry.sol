@@ -14,14 +14,22 @@ import {IIdentityLookup} from "./IIdentityLookup.sol";
 ///      current gateway, which verifies signatures and certificates (the Farcaster split of
 ///      IdRegistry and IdGateway), and from governance (`GOVERNANCE_ROLE`: resolving clone
 ///      disputes, replacing the gateway, setting the treasury). Rules enforced here, whatever the
-///      gateway: a device id hash registers once, ever; an owner holds one identity; counters seen
-///      on chain never decrease and card-signed operations must strictly increase them; a signer
-///      key belongs to one identity, ever, and an identity has at most
-///      `IDENTITY_MAX_SIGNER_KEYS` active; escrowed stake equals the sum of identity stakes.
+///      gateway: a device id hash registers once, ever; a card-signed operation names the
+///      identity's device and card key, which must be the ones registered (a device record holds
+///      the identity, the stake and a 128-bit hash of the card key); counters seen on chain never
+///      decrease and card-signed operations must strictly increase them; a signer key belongs to
+///      one identity, ever, and an identity has at most `IDENTITY_MAX_SIGNER_KEYS` active; only
+///      an identity's owner revokes its keys without the card; escrowed stake equals the sum of
+///      identity stakes. An owner wallet may hold several identities (one per card).
+///
+///      Storage per identity: two slots, the record (by id: owner, counter, manufacturer, status,
+///      signer count, hardware type) and the device (by device id hash: identity id, stake, card
+///      key hash). The card key itself, the firmware hash, the ZK commitment and the creation
+///      time are in {IdentityRegistered} only.
 ///
 ///      Lifecycle: Active → Frozen (clone report, §5.4: stake locked, not slashed) → Active
-///      (governance unfreezes) or Retired (governance slashes the stake to the treasury). A retired
-///      identity's owner may register another device. There is no voluntary exit yet.
+///      (governance unfreezes) or Retired (governance slashes the stake to the treasury). There is
+///      no voluntary exit yet.
 ///
 ///      The events carry everything needed to rebuild the state (the rollup applies them through
 ///      the beacon, DESIGN.md §4 step 5).
@@ -71,22 +79,19 @@ interface IIdentityRegistry is IIdentityLookup {
         uint64 counter;
     }
 
-    /// @notice The part of an identity record (§5.5 step 6 plus the owner, the status and the
-    ///         signer count) that is stored because later calls read it on chain. The rest never
-    ///         changes and is in {IdentityRegistered} only: the device id hash (also the key of
-    ///         {identityByDevice}), the firmware hash, the ZK commitment and `createdAt` (the
-    ///         event's block timestamp). `reputation` lives in the rollup (§12.3). `stake` is 0
-    ///         once retired (slashed).
+    /// @notice The identity record (§5.5 step 6 plus the owner, the status and the signer count)
+    ///         as stored under the identity id. The rest is stored under the device id hash (see
+    ///         {device}: the stake, 0 once retired, and the card key's hash) or never changes and
+    ///         is in {IdentityRegistered} only: the card key, the device id hash, the firmware
+    ///         hash, the ZK commitment and `createdAt` (the event's block timestamp).
+    ///         `reputation` lives in the rollup (§12.3).
     struct Identity {
         address owner;
         IdentityStatus status;
         uint256 manufacturerId;
         uint8 hardwareType;
-        uint256 stake;
         uint64 counter;
         uint256 signerCount;
-        bytes32 cardKeyX;
-        bytes32 cardKeyY;
     }
 
     // ------------------------------------------------------------------ errors
@@ -116,8 +121,12 @@ interface IIdentityRegistry is IIdentityLookup {
     /// @notice This device already registered (§5.5 step 5b).
     error IdentityRegistry__DeviceAlreadyRegistered(bytes32 deviceIdHash, uint256 identityId);
 
-    /// @notice The owner already holds an identity; one per wallet.
-    error IdentityRegistry__OwnerHasIdentity(address owner, uint256 identityId);
+    /// @notice The device id hash is not registered to this identity, or the card key given
+    ///         (by its hash) is not the one registered with that device.
+    error IdentityRegistry__CardMismatch(uint256 identityId, bytes32 deviceIdHash);
+
+    /// @notice Only the identity's owner wallet may do this.
+    error IdentityRegistry__NotIdentityOwner(uint256 identityId, address caller);
 
     /// @notice A card counter must exceed the highest seen on chain (§5.4).
     error IdentityRegistry__StaleCounter(uint256 identityId, uint64 counter, uint64 lastSeen);
@@ -134,9 +143,11 @@ interface IIdentityRegistry is IIdentityLookup {
     // ------------------------------------------------------------------ events
 
     /// @notice An identity was registered; its stake is escrowed here. Card key, device id hash,
-    ///         firmware, hardware type and ZK commitment never change afterwards. The device id
-    ///         hash, the firmware hash, the ZK commitment and the creation time (the block's
-    ///         timestamp) are not stored: this event is their record (indexers, the rollup).
+    ///         firmware, hardware type and ZK commitment never change afterwards. The card key
+    ///         (stored only as a 128-bit hash, which card-signed calls are checked against), the
+    ///         firmware hash, the ZK commitment and the creation time (the block's timestamp) are
+    ///         not stored: this event is their record (indexers, the rollup, and the SDK, which
+    ///         resends the device id hash and card key with every card-signed call).
     /// @param identityId The identity.
     /// @param owner The owner wallet.
     /// @param manufacturerId The manufacturer that certified the card.
@@ -210,36 +221,59 @@ interface IIdentityRegistry is IIdentityLookup {
     /// @param identity The validated registration.
     function register(NewIdentity calldata identity) external returns (uint256 identityId);
 
-    /// @notice Records a card-authorized signer key; `counter` must exceed the last seen.
-    /// @param identityId The identity.
+    /// @notice Records a card-authorized signer key; `counter` must exceed the last seen. The
+    ///         gateway verified the card's signature under the key whose hash is `cardKeyHash`.
+    /// @param identityId The identity (active).
+    /// @param deviceIdHash The identity's device id hash.
+    /// @param cardKeyHash The hash of the card key that signed ({device}'s `cardKeyHash`).
     /// @param signerKey The Ed25519 public key.
     /// @param counter The counter of the card message.
-    function authorizeSigner(uint256 identityId, bytes32 signerKey, uint64 counter) external;
+    function authorizeSigner(
+        uint256 identityId,
+        bytes32 deviceIdHash,
+        bytes16 cardKeyHash,
+        bytes32 signerKey,
+        uint64 counter
+    ) external;
 
     /// @notice Records a card-signed revocation; `counter` must exceed the last seen.
-    /// @param identityId The identity.
+    /// @param identityId The identity (not retired).
+    /// @param deviceIdHash The identity's device id hash.
+    /// @param cardKeyHash The hash of the card key that signed.
     /// @param signerKey The Ed25519 public key.
     /// @param counter The counter of the card message.
-    function revokeSigner(uint256 identityId, bytes32 signerKey, uint64 counter) external;
+    function revokeSigner(
+        uint256 identityId,
+        bytes32 deviceIdHash,
+        bytes16 cardKeyHash,
+        bytes32 signerKey,
+        uint64 counter
+    ) external;
 
-    /// @notice Records a revocation by the owner wallet (the gateway checked the caller).
-    /// @param identityId The identity.
+    /// @notice Records a revocation by `owner` (the gateway's caller): the key must be active and
+    ///         belong to an identity, not retired, whose owner is `owner`.
+    /// @param owner The wallet that asked for the revocation.
     /// @param signerKey The Ed25519 public key.
-    function revokeSignerByOwner(uint256 identityId, bytes32 signerKey) external;
+    function revokeSignerByOwner(address owner, bytes32 signerKey) external;
 
     /// @notice Freezes an active identity on a verified clone report, raising its counter to
     ///         `counter` if that is higher.
     /// @param identityId The identity.
+    /// @param deviceIdHash The identity's device id hash.
+    /// @param cardKeyHash The hash of the card key both messages were verified under.
     /// @param counter The highest counter of the evidence.
     /// @param reporter Who reported the clone.
-    function freeze(uint256 identityId, uint64 counter, address reporter) external;
+    function freeze(uint256 identityId, bytes32 deviceIdHash, bytes16 cardKeyHash, uint64 counter, address reporter)
+        external;
 
     // ------------------------------------------------------------------ governance
 
-    /// @notice Ends the clone dispute of a frozen identity.
+    /// @notice Ends the clone dispute of a frozen identity. Slashing zeroes the stake in the
+    ///         device record, which stays: the device id hash never registers again.
     /// @param identityId The identity.
+    /// @param deviceIdHash The identity's device id hash (in {IdentityRegistered}).
     /// @param resolution Unfreeze, or slash the stake and retire.
-    function resolveClone(uint256 identityId, CloneResolution resolution) external;
+    function resolveClone(uint256 identityId, bytes32 deviceIdHash, CloneResolution resolution) external;
 
     /// @notice Replaces the gateway (zero stops all registrations and signer changes).
     /// @param newGateway The new gateway.
@@ -255,11 +289,12 @@ interface IIdentityRegistry is IIdentityLookup {
     /// @param identityId The identity.
     function identity(uint256 identityId) external view returns (Identity memory);
 
-    /// @notice The card key of `identityId` (stored compressed); reverts if unknown.
-    /// @param identityId The identity.
-    /// @return x The x coordinate.
-    /// @return y The y coordinate.
-    function cardKey(uint256 identityId) external view returns (bytes32 x, bytes32 y);
+    /// @notice The device record of `deviceIdHash` (all zero if it never registered).
+    /// @param deviceIdHash The device id hash.
+    /// @return identityId The identity registered with it (it keeps the device when retired).
+    /// @return stake The identity's escrowed stake, in micromolt (0 once retired).
+    /// @return cardKeyHash The first 16 bytes of keccak256(abi.encode(cardKeyX, cardKeyY)).
+    function device(bytes32 deviceIdHash) external view returns (uint256 identityId, uint256 stake, bytes16 cardKeyHash);
 
     /// @notice The status of `identityId` (None if unknown).
     /// @param identityId The identity.

@@ -186,9 +186,11 @@ interface IStaking is IRewardReceiver {
     /// @param value The value given.
     error Staking__UnbondingEpochsOutOfRange(uint256 value);
 
-    /// @notice `account` holds no identity in the identity registry.
-    /// @param account The caller.
-    error Staking__NoIdentity(address account);
+    /// @notice The identity is not held by `caller` (or no identity has that id): a validator
+    ///         registers with an identity its own wallet holds.
+    /// @param identityId The identity named.
+    /// @param caller The caller.
+    error Staking__NotIdentityOwner(uint256 identityId, address caller);
 
     /// @notice The identity is frozen, retired or unknown (§5.4).
     /// @param identityId The identity.
@@ -445,27 +447,31 @@ interface IStaking is IRewardReceiver {
 
     /// @notice Registers the caller as a validator candidate with its self-stake, or brings back
     ///         a validator that left the candidate set.
-    /// @dev O(1). The caller must hold an identity (`identityOf(caller) != 0`) that is active and
-    ///      backs no other validator; `commissionBps <= MAX_COMMISSION_BPS`; the candidate set must
+    /// @dev O(1). The caller must own `identityId` (`ownerOf(identityId) == caller`; a wallet may
+    ///      hold several identities and names the one backing it), which must be active and back
+    ///      no other validator; `commissionBps <= MAX_COMMISSION_BPS`; the candidate set must
     ///      have room; the operator's stake in its own pool after the deposit (bonded value plus
     ///      pending) must be at least MIN_SELF_STAKE. The deposit is pending until the next epoch,
     ///      so a new validator first stands in the election that closes the epoch after this one.
     ///      Pulls `selfStake` with `transferFrom` (approve first). Reverts with
-    ///      `Staking__NoIdentity`, `Staking__IdentityNotActive`, `Staking__IdentityAlreadyValidator`,
-    ///      `Staking__AlreadyCandidate`, `Staking__ValidatorWipedOut`, `Staking__CommissionTooHigh`,
-    ///      `Staking__CandidateSetFull`, `Staking__SelfStakeTooLow`.
+    ///      `Staking__NotIdentityOwner`, `Staking__IdentityNotActive`,
+    ///      `Staking__IdentityAlreadyValidator`, `Staking__AlreadyCandidate`,
+    ///      `Staking__ValidatorWipedOut`, `Staking__CommissionTooHigh`, `Staking__CandidateSetFull`,
+    ///      `Staking__SelfStakeTooLow`. A returning validator may name another identity it owns; the
+    ///      one it had is freed.
+    /// @param identityId The caller's identity that backs the validator.
     /// @param commissionBps The commission on its pool's rewards, in basis points.
     /// @param selfStake The amount to deposit now, in micromolt (may be 0 when returning with
     ///        enough stake already in the pool).
-    function registerValidator(uint16 commissionBps, uint256 selfStake) external;
+    function registerValidator(uint256 identityId, uint16 commissionBps, uint256 selfStake) external;
 
     /// @notice Takes the caller out of the candidate set. Its pool stays: delegators undelegate
     ///         and claim as before; a seat held this epoch is kept (and paid) until the epoch ends.
     /// @dev O(1) (swap-and-pop). Reverts with `Staking__NotCandidate`.
     function deregisterValidator() external;
 
-    /// @notice Removes a candidate that no longer qualifies: its operator no longer holds its
-    ///         identity, the identity is not active, or the operator's stake in the pool (bonded
+    /// @notice Removes a candidate that no longer qualifies: its operator no longer owns its
+    ///         identity (`ownerOf`), the identity is not active, or the operator's stake in the pool (bonded
     ///         value plus pending) fell below MIN_SELF_STAKE. Anyone may call it, which keeps the
     ///         bounded candidate set free for validators that can be elected.
     /// @dev O(1). Reverts with `Staking__NotCandidate` or `Staking__CandidateStillEligible`.

@@ -165,12 +165,12 @@ contract Staking is AccessControl, ReentrancyGuardTransient, IStaking {
     // ------------------------------------------------------------------ validators
 
     /// @inheritdoc IStaking
-    function registerValidator(uint16 commissionBps, uint256 selfStake_) external nonReentrant {
+    function registerValidator(uint256 identityId, uint16 commissionBps, uint256 selfStake_) external nonReentrant {
         Validator storage val = _validators[msg.sender];
         if (val.candidate) revert Staking__AlreadyCandidate(msg.sender);
         if (val.wipedOut) revert Staking__ValidatorWipedOut(msg.sender);
-        uint256 identityId = _IDENTITY.identityOf(msg.sender);
-        if (identityId == 0) revert Staking__NoIdentity(msg.sender);
+        // Unknown ids have no owner (zero), so they fail here too.
+        if (_IDENTITY.ownerOf(identityId) != msg.sender) revert Staking__NotIdentityOwner(identityId, msg.sender);
         if (!_IDENTITY.isActive(identityId)) revert Staking__IdentityNotActive(identityId);
         address holder = _validatorOfIdentity[identityId];
         if (holder != address(0) && holder != msg.sender) {
@@ -188,7 +188,7 @@ contract Staking is AccessControl, ReentrancyGuardTransient, IStaking {
         if (ownStake < MoltConstants.STAKING_MIN_SELF_STAKE) revert Staking__SelfStakeTooLow(ownStake);
 
         if (val.registered) {
-            // A return: the identity may have changed wallets in between; rebind it.
+            // A return, possibly with another identity of this wallet: rebind, freeing the old one.
             if (val.identityId != identityId) delete _validatorOfIdentity[val.identityId];
             _scheduleCommission(val, commissionBps);
         } else {
@@ -228,7 +228,7 @@ contract Staking is AccessControl, ReentrancyGuardTransient, IStaking {
         Delegation storage own = _delegations[validator][validator];
         uint256 ownStake = _shareValue(own.shares, pool) + own.pendingTokens;
         if (
-            _IDENTITY.identityOf(validator) == identityId && _IDENTITY.isActive(identityId)
+            _IDENTITY.ownerOf(identityId) == validator && _IDENTITY.isActive(identityId)
                 && ownStake >= MoltConstants.STAKING_MIN_SELF_STAKE
         ) revert Staking__CandidateStillEligible(validator);
         _removeCandidate(validator);

@@ -52,12 +52,12 @@ contract P256ForTests {
         return P256.isValidPublicKey(qx, qy);
     }
 
-    /// @notice The `y` of a compressed key, as the registry reads stored card keys.
+    /// @notice See {IdentityMessages.cardKeyHash}: what the registry stores of a card key.
     /// @param x The x coordinate.
-    /// @param prefix The SEC 1 prefix, 2 or 3.
-    /// @return The y coordinate.
-    function decompress(bytes32 x, uint8 prefix) external view returns (bytes32) {
-        return IdentityMessages.decompress(x, prefix);
+    /// @param y The y coordinate.
+    /// @return The first 16 bytes of keccak256(abi.encode(x, y)).
+    function cardKeyHash(bytes32 x, bytes32 y) external pure returns (bytes16) {
+        return IdentityMessages.cardKeyHash(x, y);
     }
 
     /// @notice See {IdentityMessages.cardMessageDigest}.

@@ -106,7 +106,7 @@ describe('Identity Ignition module', async () => {
       [1n, certificate, zk, IDENTITY_MIN_STAKE, deadline, cardSignature(signed)],
       { account: agent.account },
     );
-    assert.equal(await c.IdentityRegistry.read.identityOf([agent.account.address]), 1n);
+    assert.equal(await c.IdentityRegistry.read.ownerOf([1n]), getAddress(agent.account.address));
     assert.equal(await c.IdentityRegistry.read.isActive([1n]), true);
   });
 });

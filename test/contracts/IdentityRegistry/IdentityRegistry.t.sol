@@ -189,11 +189,27 @@ abstract contract IdentitySetup is TestBase {
         token.approve(address(registry), stake);
     }
 
-    function _authorize(uint256 id, uint256 cardKey, bytes32 signerKey, uint64 counter) internal {
+    /// @dev The CardRef a card-signed call sends: `device` and `cardKey`'s public key.
+    function _cardRef(uint256 cardKey, bytes32 device) internal pure returns (IIdentityGateway.CardRef memory) {
+        (uint256 x, uint256 y) = vm.publicKeyP256(cardKey);
+        return IIdentityGateway.CardRef({deviceIdHash: device, cardKeyX: bytes32(x), cardKeyY: bytes32(y)});
+    }
+
+    /// @dev What the registry stores of `cardKey`'s public key, computed here independently.
+    function _keyHash(uint256 cardKey) internal pure returns (bytes16) {
+        (uint256 x, uint256 y) = vm.publicKeyP256(cardKey);
+        return bytes16(keccak256(abi.encode(x, y)));
+    }
+
+    /// @dev `cardKey` signs the authorization of `signerKey` for `id`, sent with the CardRef
+    ///      (`refKey`'s public key, `device`).
+    function _authorize(uint256 id, uint256 cardKey, uint256 refKey, bytes32 device, bytes32 signerKey, uint64 counter)
+        internal
+    {
         uint256 deadline = block.timestamp + 1 hours;
         IIdentityGateway.CardSignature memory sig =
             _cardSig(cardKey, AUTHORIZE, counter, bytes32(0), gateway.signerPayloadHash(id, signerKey, deadline));
-        gateway.authorizeSigner(id, signerKey, deadline, sig);
+        gateway.authorizeSigner(id, _cardRef(refKey, device), signerKey, deadline, sig);
     }
 }
 
@@ -277,20 +293,35 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         IIdentityRegistry.Identity memory record = registry.identity(id);
         assertEq(id, 1);
         assertEq(record.owner, alice);
-        assertEq(record.stake, stake);
+        assertEq(registry.ownerOf(id), alice);
         assertEq(record.counter, counter);
-        _assertCardKey(record, cardKey);
         assertEq(record.hardwareType, 1);
+        assertEq(record.signerCount, 0);
+        (uint256 deviceId, uint256 deviceStake, bytes16 keyHash) = registry.device(device);
+        assertEq(deviceId, id);
+        assertEq(deviceStake, stake);
+        assertEq(keyHash, _keyHash(cardKey));
         assertEq(registry.totalStake(), stake);
         assertEq(token.balanceOf(address(registry)), stake);
         assertEq(registry.identityByDevice(device), id);
         assertTrue(registry.isActive(id));
     }
 
-    function _assertCardKey(IIdentityRegistry.Identity memory record, uint256 cardKey) private pure {
-        (uint256 x, uint256 y) = vm.publicKeyP256(cardKey);
-        assertEq(record.cardKeyX, bytes32(x));
-        assertEq(record.cardKeyY, bytes32(y));
+    /// @dev An owner wallet may hold several identities, one per card; devices stay unique.
+    function testFuzz_register_oneOwnerSeveralCards(uint256 cards, bytes32 seed) public {
+        cards = bound(cards, 2, 5);
+        for (uint256 i = 1; i <= cards; ++i) {
+            bytes32 device = keccak256(abi.encode(seed, i));
+            uint256 id = _register(
+                alice, uint256(keccak256(abi.encode("card", seed, i))) % (P256.N - 1) + 1, device, MIN_STAKE, 1
+            );
+            assertEq(id, i);
+            assertEq(registry.ownerOf(id), alice);
+            assertEq(registry.identityByDevice(device), id);
+        }
+        assertEq(registry.identityCount(), cards);
+        assertEq(registry.totalStake(), cards * MIN_STAKE);
+        assertEq(manufacturers.totalActiveDevices(), cards);
     }
 
     function testFuzz_register_eachDeviceOnce(bytes32 device, uint256 secondCard) public {
@@ -323,7 +354,8 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         vm.prank(alice);
         uint256 id = gateway.register(1, c, _zk(alice), MIN_STAKE, deadline, sig);
         assertEq(id, 1);
-        assertEq(registry.identityOf(alice), 1);
+        assertEq(registry.ownerOf(1), alice);
+        assertEq(registry.identityByDevice(keccak256("device")), 1);
     }
 
     function _prepare(address owner, uint256 mfrKey, uint256 cardKey, bytes32 device)
@@ -346,22 +378,52 @@ contract IdentityRegistryTest is Test, IdentitySetup {
                 abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__StaleCounter.selector, id, next, registered)
             );
         }
-        this.authorizeAs(id, ALICE_CARD, signerKey, next);
+        this.authorizeAs(id, ALICE_CARD, ALICE_CARD, keccak256("device"), signerKey, next);
         assertEq(registry.identity(id).counter, next > registered ? next : registered);
         assertEq(registry.identity(id).signerCount, next > registered ? 1 : 0);
     }
 
     /// @dev External so that `expectRevert` sees one call (signing makes calls first).
-    function authorizeAs(uint256 id, uint256 cardKey, bytes32 signerKey, uint64 counter) external {
-        _authorize(id, cardKey, signerKey, counter);
+    function authorizeAs(uint256 id, uint256 cardKey, uint256 refKey, bytes32 device, bytes32 signerKey, uint64 counter)
+        external
+    {
+        _authorize(id, cardKey, refKey, device, signerKey, counter);
     }
 
+    /// @dev Another card's signature, sent with the identity's own CardRef, does not verify.
     function testFuzz_authorizeSigner_rejectsOtherCards(uint256 otherCard, bytes32 signerKey) public {
         otherCard = bound(otherCard, 1, P256.N - 1);
         vm.assume(otherCard != ALICE_CARD && signerKey != bytes32(0));
         uint256 id = _register(alice, ALICE_CARD, keccak256("device"), MIN_STAKE, 1);
         vm.expectRevert(IIdentityGateway.IdentityGateway__InvalidCardSignature.selector);
-        this.authorizeAs(id, otherCard, signerKey, 2);
+        this.authorizeAs(id, otherCard, ALICE_CARD, keccak256("device"), signerKey, 2);
+    }
+
+    /// @dev A signature that verifies under the CardRef's key is refused unless the ref is the
+    ///      identity's: another key for its device, another device (unknown or bob's) for its key.
+    function testFuzz_authorizeSigner_rejectsMismatchedCards(uint256 otherCard, bytes32 otherDevice, bytes32 signerKey)
+        public
+    {
+        otherCard = bound(otherCard, 1, P256.N - 1);
+        bytes32 device = keccak256("device");
+        bytes32 bobDevice = keccak256("device 2");
+        vm.assume(otherCard != ALICE_CARD && otherDevice != device && signerKey != bytes32(0));
+        uint256 id = _register(alice, ALICE_CARD, device, MIN_STAKE, 1);
+        _register(bob, BOB_CARD, bobDevice, MIN_STAKE, 1);
+
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__CardMismatch.selector, id, device));
+        this.authorizeAs(id, otherCard, otherCard, device, signerKey, 2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__CardMismatch.selector, id, otherDevice)
+        );
+        this.authorizeAs(id, ALICE_CARD, ALICE_CARD, otherDevice, signerKey, 2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__CardMismatch.selector, id, bobDevice)
+        );
+        this.authorizeAs(id, BOB_CARD, BOB_CARD, bobDevice, signerKey, 2);
+
+        this.authorizeAs(id, ALICE_CARD, ALICE_CARD, device, signerKey, 2);
+        assertEq(registry.identity(id).signerCount, 1);
     }
 
     // ----------------------------------------------------------------- clone detection (§5.4)
@@ -390,7 +452,7 @@ contract IdentityRegistryTest is Test, IdentitySetup {
         IIdentityGateway.CardMessage memory a = _message(ALICE_CARD, p.typeA, p.counterA, p.predecessorA, p.payloadA);
         IIdentityGateway.CardMessage memory b = _message(ALICE_CARD, p.typeB, p.counterB, p.predecessorB, p.payloadB);
         bool frozen = _expectCloneOutcome(p);
-        gateway.reportClone(id, a, b);
+        gateway.reportClone(id, _cardRef(ALICE_CARD, keccak256("device")), a, b);
 
         assertEq(uint256(registry.statusOf(id)), uint256(frozen ? 2 : 1));
         uint64 highest = registered;
@@ -412,35 +474,46 @@ contract IdentityRegistryTest is Test, IdentitySetup {
 
     // ----------------------------------------------------------------- governance
 
-    function testFuzz_resolveClone_slashesTheWholeStake(uint256 stake, bool slash) public {
+    function testFuzz_resolveClone_slashesTheWholeStake(uint256 stake, bool slash, bytes32 otherDevice) public {
         stake = bound(stake, MIN_STAKE, SUPPLY_CAP - 2 * BOND);
-        uint256 id = _register(alice, ALICE_CARD, keccak256("device"), stake, 1);
+        bytes32 device = keccak256("device");
+        vm.assume(otherDevice != device);
+        uint256 id = _register(alice, ALICE_CARD, device, stake, 1);
         IIdentityGateway.CardMessage memory a = _message(ALICE_CARD, HEARTBEAT, 2, keccak256("p"), keccak256("a"));
         IIdentityGateway.CardMessage memory b = _message(ALICE_CARD, HEARTBEAT, 2, keccak256("p"), keccak256("b"));
-        gateway.reportClone(id, a, b);
-        vm.prank(gov);
-        registry.resolveClone(
-            id, slash ? IIdentityRegistry.CloneResolution.SlashAndRetire : IIdentityRegistry.CloneResolution.Unfreeze
+        gateway.reportClone(id, _cardRef(ALICE_CARD, device), a, b);
+        IIdentityRegistry.CloneResolution resolution =
+            slash ? IIdentityRegistry.CloneResolution.SlashAndRetire : IIdentityRegistry.CloneResolution.Unfreeze;
+        // Only with the identity's own device.
+        vm.expectRevert(
+            abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__CardMismatch.selector, id, otherDevice)
         );
+        vm.prank(gov);
+        registry.resolveClone(id, otherDevice, resolution);
+        vm.prank(gov);
+        registry.resolveClone(id, device, resolution);
         assertEq(token.balanceOf(treasury), slash ? stake : 0);
         assertEq(registry.totalStake(), slash ? 0 : stake);
         assertEq(token.balanceOf(address(registry)), slash ? 0 : stake);
-        assertEq(registry.identityOf(alice), slash ? 0 : id);
+        (uint256 deviceId, uint256 left, bytes16 keyHash) = registry.device(device);
+        assertEq(deviceId, id); // the device stays taken
+        assertEq(left, slash ? 0 : stake);
+        assertEq(keyHash, _keyHash(ALICE_CARD));
         assertEq(manufacturers.totalActiveDevices(), slash ? 0 : 1);
         assertEq(manufacturers.manufacturer(1).compromisedDevices, slash ? 1 : 0);
     }
 
     function testFuzz_revokeSigner_onlyTheHoldersOwnKeys(address caller, bytes32 signerKey) public {
-        vm.assume(signerKey != bytes32(0) && caller != alice && caller != bob);
+        vm.assume(signerKey != bytes32(0) && caller != alice);
         uint256 id = _register(alice, ALICE_CARD, keccak256("device"), MIN_STAKE, 1);
         _register(bob, BOB_CARD, keccak256("device 2"), MIN_STAKE, 1);
-        _authorize(id, ALICE_CARD, signerKey, 2);
-        vm.expectRevert(abi.encodeWithSelector(IIdentityGateway.IdentityGateway__NoIdentity.selector, caller));
+        _authorize(id, ALICE_CARD, ALICE_CARD, keccak256("device"), signerKey, 2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__NotIdentityOwner.selector, id, caller)
+        );
         vm.prank(caller);
         gateway.revokeSigner(signerKey);
-        vm.expectRevert(
-            abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__SignerNotActive.selector, 2, signerKey)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__NotIdentityOwner.selector, id, bob));
         vm.prank(bob);
         gateway.revokeSigner(signerKey);
         vm.prank(alice);
@@ -464,6 +537,8 @@ contract IdentityHandler is IdentitySetup {
     uint256[] public ids;
     bytes32[] public devices;
     mapping(uint256 id => uint256) public cardKeyOf;
+    mapping(uint256 id => bytes32) public deviceOf;
+    mapping(uint256 id => address) public ghostOwner;
     mapping(uint256 id => uint64) public cardCounter; // the card's own counter (≥ what the chain saw)
     mapping(uint256 id => uint64) public ghostCounter; // the highest counter the chain saw
     mapping(uint256 id => uint256) public ghostStake;
@@ -510,6 +585,8 @@ contract IdentityHandler is IdentitySetup {
             if (!allowed) revert UnexpectedOutcome("registration above the share cap");
             ids.push(id);
             devices.push(_device(nonce));
+            deviceOf[id] = _device(nonce);
+            ghostOwner[id] = _owner(nonce);
             cardKeyOf[id] = _card(nonce);
             cardCounter[id] = counter;
             ghostCounter[id] = counter;
@@ -539,10 +616,19 @@ contract IdentityHandler is IdentitySetup {
         return keccak256(abi.encode("device", nonce));
     }
 
+    /// @dev Five owner wallets, so that owners come to hold several identities.
+    function _owner(uint256 nonce) private pure returns (address) {
+        return address(uint160(0xA0000 + nonce % 5));
+    }
+
+    /// @dev What the registry must hold as `id`'s card key hash, computed here.
+    function keyHashOf(uint256 id) external view returns (bytes16) {
+        return _keyHash(cardKeyOf[id]);
+    }
+
     /// @dev External so the handler can catch a refusal.
     function registerNew(uint256 mfr, uint256 nonce, uint256 stake, uint64 counter) external returns (uint256) {
-        address owner = address(uint160(0xA0000 + nonce));
-        return _registerWith(mfr, _mfrKeys[mfr - 1], owner, _card(nonce), _device(nonce), stake, counter);
+        return _registerWith(mfr, _mfrKeys[mfr - 1], _owner(nonce), _card(nonce), _device(nonce), stake, counter);
     }
 
     /// @dev External so the handler can catch a refusal.
@@ -570,7 +656,7 @@ contract IdentityHandler is IdentitySetup {
         if (_status(id) != IIdentityRegistry.IdentityStatus.Active || ghostSigners[id] == MAX_SIGNERS) return;
         uint64 counter = cardCounter[id] + 1 + uint64(bound(skip, 0, 5)); // skipped ones were signed off chain
         bytes32 signerKey = keccak256(abi.encode("signer", ++_nonce));
-        _authorize(id, cardKeyOf[id], signerKey, counter);
+        _authorize(id, cardKeyOf[id], cardKeyOf[id], deviceOf[id], signerKey, counter);
         cardCounter[id] = counter;
         ghostCounter[id] = counter;
         _keys[id].push(signerKey);
@@ -583,7 +669,9 @@ contract IdentityHandler is IdentitySetup {
         uint256 id = _pick(seed);
         if (_status(id) != IIdentityRegistry.IdentityStatus.Active) return;
         uint64 counter = ghostCounter[id] - uint64(bound(back, 0, ghostCounter[id]));
-        try this.authorizeAs(id, cardKeyOf[id], keccak256(abi.encode("replay", ++_nonce)), counter) {
+        try this.authorizeAs(
+            id, cardKeyOf[id], cardKeyOf[id], deviceOf[id], keccak256(abi.encode("replay", ++_nonce)), counter
+        ) {
             revert UnexpectedOutcome("a stale counter was accepted");
         } catch (bytes memory reason) {
             if (bytes4(reason) != IIdentityRegistry.IdentityRegistry__StaleCounter.selector) {
@@ -592,8 +680,36 @@ contract IdentityHandler is IdentitySetup {
         }
     }
 
-    function authorizeAs(uint256 id, uint256 cardKey, bytes32 signerKey, uint64 counter) external {
-        _authorize(id, cardKey, signerKey, counter);
+    function authorizeAs(uint256 id, uint256 cardKey, uint256 refKey, bytes32 device, bytes32 signerKey, uint64 counter)
+        external
+    {
+        _authorize(id, cardKey, refKey, device, signerKey, counter);
+    }
+
+    /// @dev A card-signed call whose signature verifies but whose CardRef is not the identity's
+    ///      (another identity's device and card, or this card with another's device, or another
+    ///      card with this device) must be refused with CardMismatch, and change nothing.
+    function mismatch(uint256 seed, uint256 otherSeed, uint8 kind) external {
+        if (ids.length < 2) return;
+        uint256 id = _pick(seed);
+        uint256 other = _pick(otherSeed);
+        if (other == id || _status(id) != IIdentityRegistry.IdentityStatus.Active) return;
+        kind %= 3;
+        uint256 cardKey = kind == 1 ? cardKeyOf[id] : cardKeyOf[other];
+        bytes32 device = kind == 2 ? deviceOf[id] : deviceOf[other];
+        uint64 counter = cardCounter[id] + 1;
+        try this.authorizeAs(id, cardKey, cardKey, device, keccak256(abi.encode("mismatch", ++_nonce)), counter) {
+            revert UnexpectedOutcome("a card-signed call with another identity's card was accepted");
+        } catch (bytes memory reason) {
+            if (
+                keccak256(reason)
+                    != keccak256(
+                        abi.encodeWithSelector(IIdentityRegistry.IdentityRegistry__CardMismatch.selector, id, device)
+                    )
+            ) {
+                revert UnexpectedOutcome("card mismatch refused with another error");
+            }
+        }
     }
 
     function revokeByOwner(uint256 seed, uint256 keySeed) external {
@@ -621,7 +737,7 @@ contract IdentityHandler is IdentitySetup {
         uint256 deadline = block.timestamp + 1 hours;
         IIdentityGateway.CardSignature memory sig =
             _cardSig(cardKeyOf[id], REVOKE, counter, bytes32(0), gateway.signerPayloadHash(id, key, deadline));
-        gateway.revokeSignerWithCard(id, key, deadline, sig);
+        gateway.revokeSignerWithCard(id, _cardRef(cardKeyOf[id], deviceOf[id]), key, deadline, sig);
         cardCounter[id] = counter;
         ghostCounter[id] = counter;
         keys[i] = keys[keys.length - 1];
@@ -641,7 +757,7 @@ contract IdentityHandler is IdentitySetup {
             _message(cardKeyOf[id], HEARTBEAT, c, bytes32(uint256(c - 1)), keccak256("a"));
         IIdentityGateway.CardMessage memory b =
             _message(cardKeyOf[id], HEARTBEAT, cloneCounter, bytes32(uint256(c - 1)), keccak256("b"));
-        gateway.reportClone(id, a, b);
+        gateway.reportClone(id, _cardRef(cardKeyOf[id], deviceOf[id]), a, b);
         cardCounter[id] = cloneCounter;
         ghostCounter[id] = cloneCounter;
     }
@@ -652,7 +768,9 @@ contract IdentityHandler is IdentitySetup {
         if (_status(id) != IIdentityRegistry.IdentityStatus.Frozen) return;
         vm.prank(gov);
         registry.resolveClone(
-            id, slash ? IIdentityRegistry.CloneResolution.SlashAndRetire : IIdentityRegistry.CloneResolution.Unfreeze
+            id,
+            deviceOf[id],
+            slash ? IIdentityRegistry.CloneResolution.SlashAndRetire : IIdentityRegistry.CloneResolution.Unfreeze
         );
         if (slash) {
             ghostTotalStake -= ghostStake[id];
@@ -677,7 +795,7 @@ contract IdentityRegistryInvariantTest is Test {
     function setUp() public {
         handler = new IdentityHandler();
         (registry, manufacturers, token) = handler.targets();
-        bytes4[] memory selectors = new bytes4[](10);
+        bytes4[] memory selectors = new bytes4[](11);
         selectors[0] = IdentityHandler.register.selector;
         selectors[1] = IdentityHandler.reuseDevice.selector;
         selectors[2] = IdentityHandler.authorize.selector;
@@ -688,17 +806,28 @@ contract IdentityRegistryInvariantTest is Test {
         selectors[7] = IdentityHandler.resolve.selector;
         selectors[8] = IdentityHandler.switchCapOn.selector;
         selectors[9] = IdentityHandler.register.selector; // registrations twice as likely
+        selectors[10] = IdentityHandler.mismatch.selector;
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
-    /// @dev No two identities share a device id hash, and every device maps back to its identity.
+    /// @dev No two identities share a device id hash, and every device maps back to its identity
+    ///      with its card's key hash; every identity keeps the owner that registered it (owners
+    ///      hold several).
     function invariant_deviceIdHashesAreUnique() public view {
         assertEq(registry.identityCount(), handler.idCount());
         assertEq(handler.deviceCount(), handler.idCount());
         for (uint256 i = 0; i < handler.deviceCount(); ++i) {
-            assertEq(registry.identityByDevice(handler.devices(i)), handler.ids(i));
-            assertEq(handler.ids(i), i + 1);
+            uint256 id = handler.ids(i);
+            assertEq(id, i + 1);
+            assertEq(registry.identityByDevice(handler.devices(i)), id);
+            (uint256 deviceId,, bytes16 keyHash) = registry.device(handler.devices(i));
+            assertEq(deviceId, id);
+            assertEq(keyHash, handler.keyHashOf(id));
+            assertEq(registry.ownerOf(id), handler.ghostOwner(id));
+            for (uint256 j = 0; j < i; ++j) {
+                assertTrue(handler.devices(j) != handler.devices(i));
+            }
         }
     }
 
@@ -707,8 +836,9 @@ contract IdentityRegistryInvariantTest is Test {
         uint256 sum;
         for (uint256 i = 0; i < handler.idCount(); ++i) {
             uint256 id = handler.ids(i);
-            assertEq(registry.identity(id).stake, handler.ghostStake(id));
-            sum += registry.identity(id).stake;
+            (, uint256 stake,) = registry.device(handler.deviceOf(id));
+            assertEq(stake, handler.ghostStake(id));
+            sum += stake;
         }
         assertEq(sum, handler.ghostTotalStake());
         assertEq(registry.totalStake(), sum);

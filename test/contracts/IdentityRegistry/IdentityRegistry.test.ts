@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { network } from 'hardhat';
-import { type Address, getAddress, type Hex, parseSignature, zeroAddress } from 'viem';
+import { type Address, getAddress, type Hex, parseSignature, zeroAddress, zeroHash } from 'viem';
 import {
   CARD_TYPE,
   Card,
+  cardKeyHash,
   cardMessage,
+  cardRef,
   cardSignature,
   certificateBytes,
   certify,
@@ -154,7 +156,12 @@ for (const chain of CHAINS) {
       const clone = who.card.clone();
       const a = who.card.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
       const b = clone.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
-      await fx.gateway.write.reportClone([who.identityId, cardMessage(a), cardMessage(b)]);
+      await fx.gateway.write.reportClone([
+        who.identityId,
+        cardRef(who),
+        cardMessage(a),
+        cardMessage(b),
+      ]);
       return { a, b };
     }
 
@@ -240,13 +247,16 @@ for (const chain of CHAINS) {
           status: STATUS.active,
           manufacturerId: fx.manufacturer.id,
           hardwareType: HARDWARE_TYPE.secureElement,
-          stake,
           counter: p.signed.counter,
           signerCount: 0n,
-          cardKeyX: p.card.key.x,
-          cardKeyY: p.card.key.y,
         });
-        // Not stored: the device, firmware, ZK commitment and creation time are the event's.
+        // The device slot: identity, stake and the card key's 128-bit hash.
+        assert.deepEqual(await fx.registry.read.device([p.deviceIdHash]), [
+          3n,
+          stake,
+          cardKeyHash(p.card.key.x, p.card.key.y),
+        ]);
+        // Not stored: the card key, firmware, ZK commitment and creation time are the event's.
         const [log] = await fx.publicClient.getContractEvents({
           address: fx.registry.address,
           abi: fx.registry.abi,
@@ -256,9 +266,10 @@ for (const chain of CHAINS) {
         assert.equal(log?.args.zkCommitment, p.zkCommitment);
         assert.equal(log?.args.deviceIdHash, p.deviceIdHash);
         assert.equal(log?.args.firmwareHash, fx.manufacturer.firmwareHash);
+        assert.equal(log?.args.cardKeyX, p.card.key.x);
+        assert.equal(log?.args.cardKeyY, p.card.key.y);
         assert.ok(block.timestamp > 0n);
-        assert.deepEqual(await fx.registry.read.cardKey([3n]), [p.card.key.x, p.card.key.y]);
-        assert.equal(await fx.registry.read.identityOf([owner.account.address]), 3n);
+        assert.equal(await fx.registry.read.ownerOf([3n]), getAddress(owner.account.address));
         assert.equal(await fx.registry.read.isActive([3n]), true);
         assert.equal(await fx.registry.read.statusOf([3n]), STATUS.active);
         assert.equal(await fx.registry.read.identityByDevice([p.deviceIdHash]), 3n);
@@ -273,35 +284,46 @@ for (const chain of CHAINS) {
         assert.deepEqual(await fx.manufacturers.read.phaseCounters(), [3n, 1n, 1n]);
       });
 
-      it('reads back card keys of both y parities', async () => {
+      it('stores the card key as the hash the gateway computes (first 16 bytes of keccak)', async () => {
         const fx = await networkHelpers.loadFixture(fixture);
-        const parities = new Set<bigint>();
-        for (let i = 3; parities.size < 2 && i < 12; i++) {
-          const r = await fx.registerIdentity(wallet(i).account.address);
-          parities.add(BigInt(r.card.key.y) & 1n);
-          assert.deepEqual(await fx.registry.read.cardKey([r.identityId]), [
-            r.card.key.x,
-            r.card.key.y,
-          ]);
+        for (const who of fx.identities) {
+          const [, , stored] = await fx.registry.read.device([who.deviceIdHash]);
+          assert.equal(stored, cardKeyHash(who.card.key.x, who.card.key.y));
+          assert.equal(await fx.gateway.read.cardKeyHash([who.card.key.x, who.card.key.y]), stored);
+          assert.equal(stored.length, 2 + 32);
         }
-        assert.equal(parities.size, 2);
+        // A known answer: the key of RFC 6979 A.2.5 (as in P256.test.ts).
+        assert.equal(
+          await fx.gateway.read.cardKeyHash([
+            '0x60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6',
+            '0x7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299',
+          ]),
+          cardKeyHash(
+            '0x60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6',
+            '0x7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299',
+          ),
+        );
       });
 
-      it('has nothing for unknown ids, owners and devices', async () => {
+      it('has nothing for unknown ids and devices', async () => {
         const fx = await networkHelpers.loadFixture(fixture);
         assert.equal(await fx.registry.read.isActive([0n]), false);
         assert.equal(await fx.registry.read.isActive([99n]), false);
         assert.equal(await fx.registry.read.statusOf([99n]), STATUS.none);
-        assert.equal(await fx.registry.read.identityOf([outsider.account.address]), 0n);
+        assert.equal(await fx.registry.read.ownerOf([0n]), zeroAddress);
+        assert.equal(await fx.registry.read.ownerOf([99n]), zeroAddress);
         assert.equal(await fx.registry.read.identityByDevice([randomHash()]), 0n);
-        for (const call of [
-          () => fx.registry.read.identity([99n]),
-          () => fx.registry.read.cardKey([0n]),
-        ]) {
-          await viem.assertions.revertWithCustomError(
-            call(),
+        assert.deepEqual(await fx.registry.read.device([randomHash()]), [
+          0n,
+          0n,
+          zeroHash.slice(0, 34),
+        ]);
+        for (const id of [0n, 99n]) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            fx.registry.read.identity([id]),
             fx.registry,
             'IdentityRegistry__UnknownIdentity',
+            [id],
           );
         }
       });
@@ -317,7 +339,7 @@ for (const chain of CHAINS) {
           [p.args[0], certificate, p.zkCommitment, p.stake, p.deadline, sig],
           { account: owner.account },
         );
-        assert.equal(await fx.registry.read.identityOf([owner.account.address]), 3n);
+        assert.equal(await fx.registry.read.ownerOf([3n]), getAddress(owner.account.address));
       });
 
       it('rejects an expired deadline, a stake out of range, a bad commitment or device hash', async () => {
@@ -427,7 +449,7 @@ for (const chain of CHAINS) {
         );
         await fx.manufacturers.write.reinstateManufacturer([id]);
         await fx.gateway.write.register(suspended.args, { account: owner });
-        assert.equal(await fx.registry.read.identityOf([owner.address]), 3n);
+        assert.equal(await fx.registry.read.ownerOf([3n]), getAddress(owner.address));
       });
 
       it('rejects a certificate not signed by the manufacturer, or over other fields (5a)', async () => {
@@ -502,25 +524,69 @@ for (const chain of CHAINS) {
         await fx.gateway.write.register(p.args, { account: owner });
       });
 
-      it('registers a device once, ever, and an owner once (5b)', async () => {
+      it('registers a device once, ever (5b)', async () => {
         const fx = await networkHelpers.loadFixture(fixture);
         const taken = first(fx);
-        const p = await prepare(fx, wallet(3).account.address, {
-          deviceIdHash: taken.deviceIdHash,
-        });
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.register(p.args, { account: wallet(3).account }),
-          fx.registry,
-          'IdentityRegistry__DeviceAlreadyRegistered',
-          [taken.deviceIdHash, taken.identityId],
+        // Another owner, and the device's own owner with a new card: both refused.
+        for (const owner of [wallet(3).account, wallet(1).account]) {
+          const p = await prepare(fx, owner.address, { deviceIdHash: taken.deviceIdHash });
+          const before = await snapshot(fx);
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            fx.gateway.write.register(p.args, { account: owner }),
+            fx.registry,
+            'IdentityRegistry__DeviceAlreadyRegistered',
+            [taken.deviceIdHash, taken.identityId],
+          );
+          assert.deepEqual(await snapshot(fx), before);
+        }
+      });
+
+      it('lets one owner wallet hold several identities, one per card', async () => {
+        const fx = await networkHelpers.loadFixture(fixture);
+        const one = first(fx);
+        const two = await fx.registerIdentity(one.owner, { stake: 300n * MOLT });
+        assert.equal(two.identityId, 3n);
+        for (const who of [one, two]) {
+          assert.equal(await fx.registry.read.ownerOf([who.identityId]), one.owner);
+          assert.equal(await fx.registry.read.isActive([who.identityId]), true);
+          assert.deepEqual(await fx.registry.read.device([who.deviceIdHash]), [
+            who.identityId,
+            who.stake,
+            cardKeyHash(who.card.key.x, who.card.key.y),
+          ]);
+        }
+        assert.equal(await fx.registry.read.totalStake(), one.stake + second(fx).stake + two.stake);
+        // Each card acts for its own identity only; the owner revokes keys of both.
+        const k1 = (await fx.authorizeSigner(one)).signerKey;
+        const k2 = (await fx.authorizeSigner(two)).signerKey;
+        const crossed = await signSigner(fx, two, CARD_TYPE.authorizeSigner, randomHash());
+        await viem.assertions.revertWithCustomError(
+          fx.gateway.write.authorizeSigner([
+            two.identityId,
+            cardRef(one),
+            randomHash(),
+            crossed.deadline,
+            crossed.sig,
+          ]),
+          fx.gateway,
+          'IdentityGateway__InvalidCardSignature',
         );
-        const again = await prepare(fx, taken.owner);
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.register(again.args, { account: wallet(1).account }),
-          fx.registry,
-          'IdentityRegistry__OwnerHasIdentity',
-          [taken.owner, taken.identityId],
-        );
+        for (const [who, key] of [
+          [one, k1],
+          [two, k2],
+        ] as const) {
+          const { counter } = await fx.registry.read.identity([who.identityId]);
+          await viem.assertions.emitWithArgs(
+            fx.gateway.write.revokeSigner([key], { account: wallet(1).account }),
+            fx.registry,
+            'SignerRevoked',
+            [who.identityId, key, counter, true],
+          );
+        }
+        // Freezing one leaves the other active.
+        await freeze(fx, two);
+        assert.equal(await fx.registry.read.isActive([one.identityId]), true);
+        assert.equal(await fx.registry.read.isActive([two.identityId]), false);
       });
 
       it('fails with the token error without allowance or balance', async () => {
@@ -552,7 +618,7 @@ for (const chain of CHAINS) {
         await fx.token.write.approve([fx.registry.address, 0n], { account: owner.account });
         const permit = await signPermit(fx, owner, fx.registry.address, IDENTITY_MIN_STAKE);
         await fx.gateway.write.registerWithPermit([...p.args, permit], { account: owner.account });
-        assert.equal(await fx.registry.read.identityOf([owner.account.address]), 3n);
+        assert.equal(await fx.registry.read.ownerOf([3n]), getAddress(owner.account.address));
 
         const next = wallet(4);
         const q = await prepare(fx, next.account.address);
@@ -568,7 +634,7 @@ for (const chain of CHAINS) {
           permit2.s,
         ]);
         await fx.gateway.write.registerWithPermit([...q.args, permit2], { account: next.account });
-        assert.equal(await fx.registry.read.identityOf([next.account.address]), 4n);
+        assert.equal(await fx.registry.read.ownerOf([4n]), getAddress(next.account.address));
       });
 
       it('refuses a hardware type the record cannot hold, whatever the gateway', async () => {
@@ -604,6 +670,8 @@ for (const chain of CHAINS) {
       it('takes registrations only from the current gateway', async () => {
         const fx = await networkHelpers.loadFixture(fixture);
         const owner = wallet(3).account;
+        const device = first(fx).deviceIdHash;
+        const keyHash = cardKeyHash(first(fx).card.key.x, first(fx).card.key.y);
         const record = {
           owner: owner.address,
           manufacturerId: 1n,
@@ -618,10 +686,18 @@ for (const chain of CHAINS) {
         };
         for (const call of [
           () => fx.registry.write.register([record], { account: owner }),
-          () => fx.registry.write.authorizeSigner([1n, hash32(1), 9n], { account: owner }),
-          () => fx.registry.write.revokeSigner([1n, hash32(1), 9n], { account: owner }),
-          () => fx.registry.write.revokeSignerByOwner([1n, hash32(1)], { account: owner }),
-          () => fx.registry.write.freeze([1n, 9n, owner.address], { account: owner }),
+          () =>
+            fx.registry.write.authorizeSigner([1n, device, keyHash, hash32(1), 9n], {
+              account: owner,
+            }),
+          () =>
+            fx.registry.write.revokeSigner([1n, device, keyHash, hash32(1), 9n], {
+              account: owner,
+            }),
+          () =>
+            fx.registry.write.revokeSignerByOwner([owner.address, hash32(1)], { account: owner }),
+          () =>
+            fx.registry.write.freeze([1n, device, keyHash, 9n, owner.address], { account: owner }),
         ]) {
           await viem.assertions.revertWithCustomErrorWithArgs(
             call(),
@@ -708,7 +784,11 @@ for (const chain of CHAINS) {
         await fx.manufacturers.write.activateDeviceShareCap();
         assert.equal(await fx.manufacturers.read.activeDevices([1n]), 1n);
         // Unfreezing brings 1 back to 2 / 6 = 33 %: allowed (and would be even above 40 %).
-        await fx.registry.write.resolveClone([first(fx).identityId, RESOLUTION.unfreeze]);
+        await fx.registry.write.resolveClone([
+          first(fx).identityId,
+          first(fx).deviceIdHash,
+          RESOLUTION.unfreeze,
+        ]);
         assert.equal(await fx.manufacturers.read.activeDevices([1n]), 2n);
         assert.equal(await fx.manufacturers.read.totalActiveDevices(), 6n);
       });
@@ -722,9 +802,12 @@ for (const chain of CHAINS) {
         const who = first(fx);
         const key = randomHash();
         const { deadline, signed, sig } = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key);
-        const hash = await fx.gateway.write.authorizeSigner([who.identityId, key, deadline, sig], {
-          account: outsider.account,
-        });
+        const hash = await fx.gateway.write.authorizeSigner(
+          [who.identityId, cardRef(who), key, deadline, sig],
+          {
+            account: outsider.account,
+          },
+        );
         await viem.assertions.emitWithArgs(Promise.resolve(hash), fx.registry, 'SignerAuthorized', [
           who.identityId,
           key,
@@ -756,10 +839,10 @@ for (const chain of CHAINS) {
         const older = who.card.clone(); // the card's state before the next signature
         const key = randomHash();
         const { deadline, signed, sig } = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key);
-        await fx.gateway.write.authorizeSigner([who.identityId, key, deadline, sig]);
+        await fx.gateway.write.authorizeSigner([who.identityId, cardRef(who), key, deadline, sig]);
         // The same message again.
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.authorizeSigner([who.identityId, key, deadline, sig]),
+          fx.gateway.write.authorizeSigner([who.identityId, cardRef(who), key, deadline, sig]),
           fx.registry,
           'IdentityRegistry__StaleCounter',
           [who.identityId, signed.counter, signed.counter],
@@ -768,7 +851,13 @@ for (const chain of CHAINS) {
         const key2 = randomHash();
         const replay = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key2, undefined, older);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.authorizeSigner([who.identityId, key2, replay.deadline, replay.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            key2,
+            replay.deadline,
+            replay.sig,
+          ]),
           fx.registry,
           'IdentityRegistry__StaleCounter',
           [who.identityId, signed.counter, signed.counter],
@@ -776,7 +865,13 @@ for (const chain of CHAINS) {
         // Counters may skip (signatures off chain in between).
         for (let i = 0; i < 5; i++) who.card.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
         const later = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key2);
-        await fx.gateway.write.authorizeSigner([who.identityId, key2, later.deadline, later.sig]);
+        await fx.gateway.write.authorizeSigner([
+          who.identityId,
+          cardRef(who),
+          key2,
+          later.deadline,
+          later.sig,
+        ]);
         assert.equal(
           (await fx.registry.read.identity([who.identityId])).counter,
           signed.counter + 6n,
@@ -795,25 +890,64 @@ for (const chain of CHAINS) {
           (await fx.now()) - 1n,
         );
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.authorizeSigner([who.identityId, key, expired.deadline, expired.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            key,
+            expired.deadline,
+            expired.sig,
+          ]),
           fx.gateway,
           'IdentityGateway__SignatureExpired',
           [expired.deadline],
         );
         const zero = await signSigner(fx, who, CARD_TYPE.authorizeSigner, hash32(0));
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.authorizeSigner([who.identityId, hash32(0), zero.deadline, zero.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            hash32(0),
+            zero.deadline,
+            zero.sig,
+          ]),
           fx.gateway,
           'IdentityGateway__ZeroSignerKey',
         );
         const ok = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key);
         // For another identity, for another key, as another type, by another card.
         for (const call of [
-          () => fx.gateway.write.authorizeSigner([second(fx).identityId, key, ok.deadline, ok.sig]),
           () =>
-            fx.gateway.write.authorizeSigner([who.identityId, randomHash(), ok.deadline, ok.sig]),
-          () => fx.gateway.write.authorizeSigner([who.identityId, key, ok.deadline + 1n, ok.sig]),
-          () => fx.gateway.write.revokeSignerWithCard([who.identityId, key, ok.deadline, ok.sig]),
+            fx.gateway.write.authorizeSigner([
+              second(fx).identityId,
+              cardRef(second(fx)),
+              key,
+              ok.deadline,
+              ok.sig,
+            ]),
+          () =>
+            fx.gateway.write.authorizeSigner([
+              who.identityId,
+              cardRef(who),
+              randomHash(),
+              ok.deadline,
+              ok.sig,
+            ]),
+          () =>
+            fx.gateway.write.authorizeSigner([
+              who.identityId,
+              cardRef(who),
+              key,
+              ok.deadline + 1n,
+              ok.sig,
+            ]),
+          () =>
+            fx.gateway.write.revokeSignerWithCard([
+              who.identityId,
+              cardRef(who),
+              key,
+              ok.deadline,
+              ok.sig,
+            ]),
         ]) {
           await viem.assertions.revertWithCustomError(
             call(),
@@ -830,17 +964,32 @@ for (const chain of CHAINS) {
           new Card(),
         );
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.authorizeSigner([who.identityId, key, stranger.deadline, stranger.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            key,
+            stranger.deadline,
+            stranger.sig,
+          ]),
           fx.gateway,
           'IdentityGateway__InvalidCardSignature',
         );
+        // A valid signature for an id nobody holds.
+        const ghost = { ...who, identityId: 77n, card: who.card.clone() };
+        const unknown = await signSigner(fx, ghost, CARD_TYPE.authorizeSigner, key);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.authorizeSigner([77n, key, ok.deadline, ok.sig]),
+          fx.gateway.write.authorizeSigner([77n, cardRef(who), key, unknown.deadline, unknown.sig]),
           fx.registry,
           'IdentityRegistry__UnknownIdentity',
           [77n],
         );
-        await fx.gateway.write.authorizeSigner([who.identityId, key, ok.deadline, ok.sig]);
+        await fx.gateway.write.authorizeSigner([
+          who.identityId,
+          cardRef(who),
+          key,
+          ok.deadline,
+          ok.sig,
+        ]);
       });
 
       it('gives a key to one identity, once: never again after revocation', async () => {
@@ -849,7 +998,13 @@ for (const chain of CHAINS) {
         const { signerKey } = await fx.authorizeSigner(who);
         const same = await signSigner(fx, who, CARD_TYPE.authorizeSigner, signerKey);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.authorizeSigner([who.identityId, signerKey, same.deadline, same.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            signerKey,
+            same.deadline,
+            same.sig,
+          ]),
           fx.registry,
           'IdentityRegistry__SignerKeyUsed',
           [signerKey, who.identityId],
@@ -859,6 +1014,7 @@ for (const chain of CHAINS) {
         await viem.assertions.revertWithCustomErrorWithArgs(
           fx.gateway.write.authorizeSigner([
             other.identityId,
+            cardRef(other),
             signerKey,
             theirs.deadline,
             theirs.sig,
@@ -870,7 +1026,13 @@ for (const chain of CHAINS) {
         await fx.gateway.write.revokeSigner([signerKey], { account: wallet(1).account });
         const back = await signSigner(fx, who, CARD_TYPE.authorizeSigner, signerKey);
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.authorizeSigner([who.identityId, signerKey, back.deadline, back.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            signerKey,
+            back.deadline,
+            back.sig,
+          ]),
           fx.registry,
           'IdentityRegistry__SignerKeyUsed',
         );
@@ -886,14 +1048,26 @@ for (const chain of CHAINS) {
         const key = randomHash();
         const extra = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.authorizeSigner([who.identityId, key, extra.deadline, extra.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            key,
+            extra.deadline,
+            extra.sig,
+          ]),
           fx.registry,
           'IdentityRegistry__TooManySigners',
           [who.identityId, IDENTITY_MAX_SIGNER_KEYS],
         );
         await fx.gateway.write.revokeSigner([keys[0] as Hex], { account: wallet(1).account });
         const retry = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key);
-        await fx.gateway.write.authorizeSigner([who.identityId, key, retry.deadline, retry.sig]);
+        await fx.gateway.write.authorizeSigner([
+          who.identityId,
+          cardRef(who),
+          key,
+          retry.deadline,
+          retry.sig,
+        ]);
         assert.equal(
           (await fx.registry.read.identity([who.identityId])).signerCount,
           IDENTITY_MAX_SIGNER_KEYS,
@@ -907,16 +1081,25 @@ for (const chain of CHAINS) {
         const b = (await fx.authorizeSigner(who)).signerKey;
         const revoke = await signSigner(fx, who, CARD_TYPE.revokeSigner, a);
         await viem.assertions.emitWithArgs(
-          fx.gateway.write.revokeSignerWithCard([who.identityId, a, revoke.deadline, revoke.sig], {
-            account: outsider.account,
-          }),
+          fx.gateway.write.revokeSignerWithCard(
+            [who.identityId, cardRef(who), a, revoke.deadline, revoke.sig],
+            {
+              account: outsider.account,
+            },
+          ),
           fx.registry,
           'SignerRevoked',
           [who.identityId, a, revoke.signed.counter, false],
         );
         assert.deepEqual(await fx.registry.read.signer([a]), [who.identityId, SIGNER.revoked]);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.revokeSignerWithCard([who.identityId, a, revoke.deadline, revoke.sig]),
+          fx.gateway.write.revokeSignerWithCard([
+            who.identityId,
+            cardRef(who),
+            a,
+            revoke.deadline,
+            revoke.sig,
+          ]),
           fx.registry,
           'IdentityRegistry__StaleCounter',
           [who.identityId, revoke.signed.counter, revoke.signed.counter],
@@ -937,16 +1120,29 @@ for (const chain of CHAINS) {
         const who = first(fx);
         const theirs = (await fx.authorizeSigner(second(fx))).signerKey;
         const unknown = randomHash();
+        // By the owner wallet: the key's identity must be the caller's.
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          fx.gateway.write.revokeSigner([theirs], { account: wallet(1).account }),
+          fx.registry,
+          'IdentityRegistry__NotIdentityOwner',
+          [second(fx).identityId, getAddress(wallet(1).account.address)],
+        );
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          fx.gateway.write.revokeSigner([unknown], { account: wallet(1).account }),
+          fx.registry,
+          'IdentityRegistry__SignerNotActive',
+          [0n, unknown],
+        );
         for (const key of [theirs, unknown]) {
-          await viem.assertions.revertWithCustomErrorWithArgs(
-            fx.gateway.write.revokeSigner([key], { account: wallet(1).account }),
-            fx.registry,
-            'IdentityRegistry__SignerNotActive',
-            [who.identityId, key],
-          );
           const card = await signSigner(fx, who, CARD_TYPE.revokeSigner, key);
           await viem.assertions.revertWithCustomErrorWithArgs(
-            fx.gateway.write.revokeSignerWithCard([who.identityId, key, card.deadline, card.sig]),
+            fx.gateway.write.revokeSignerWithCard([
+              who.identityId,
+              cardRef(who),
+              key,
+              card.deadline,
+              card.sig,
+            ]),
             fx.registry,
             'IdentityRegistry__SignerNotActive',
             [who.identityId, key],
@@ -954,13 +1150,27 @@ for (const chain of CHAINS) {
         }
         await viem.assertions.revertWithCustomErrorWithArgs(
           fx.gateway.write.revokeSigner([theirs], { account: outsider.account }),
-          fx.gateway,
-          'IdentityGateway__NoIdentity',
-          [getAddress(outsider.account.address)],
+          fx.registry,
+          'IdentityRegistry__NotIdentityOwner',
+          [second(fx).identityId, getAddress(outsider.account.address)],
+        );
+        // A revoked key is not active any more, whoever asks.
+        await fx.gateway.write.revokeSigner([theirs], { account: wallet(2).account });
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          fx.gateway.write.revokeSigner([theirs], { account: wallet(2).account }),
+          fx.registry,
+          'IdentityRegistry__SignerNotActive',
+          [second(fx).identityId, theirs],
         );
         const expired = await signSigner(fx, who, CARD_TYPE.revokeSigner, theirs, 0n);
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.revokeSignerWithCard([who.identityId, theirs, 0n, expired.sig]),
+          fx.gateway.write.revokeSignerWithCard([
+            who.identityId,
+            cardRef(who),
+            theirs,
+            0n,
+            expired.sig,
+          ]),
           fx.gateway,
           'IdentityGateway__SignatureExpired',
         );
@@ -968,6 +1178,7 @@ for (const chain of CHAINS) {
         await viem.assertions.revertWithCustomError(
           fx.gateway.write.revokeSignerWithCard([
             who.identityId,
+            cardRef(who),
             hash32(0),
             zero.deadline,
             zero.sig,
@@ -975,6 +1186,111 @@ for (const chain of CHAINS) {
           fx.gateway,
           'IdentityGateway__ZeroSignerKey',
         );
+      });
+    });
+
+    // ---------------------------------------------------------------- card binding
+
+    describe('card binding: card-signed calls name the registered device and key', () => {
+      /** Wrong CardRefs for `who`, each with the card whose signature verifies under it. */
+      function mismatches(fx: Fx, who: RegisteredIdentity) {
+        const other = second(fx);
+        const stranger = new Card();
+        return [
+          {
+            label: 'an unknown device',
+            signer: who.card,
+            ref: { ...cardRef(who), deviceIdHash: randomHash() },
+          },
+          {
+            label: 'another key for the right device',
+            signer: stranger,
+            ref: { ...cardRef(who), cardKeyX: stranger.key.x, cardKeyY: stranger.key.y },
+          },
+          {
+            label: "another identity's device and card",
+            signer: other.card,
+            ref: cardRef(other),
+          },
+          {
+            label: "another identity's device with this card",
+            signer: who.card,
+            ref: { ...cardRef(who), deviceIdHash: other.deviceIdHash },
+          },
+        ];
+      }
+
+      it('authorizeSigner', async () => {
+        const fx = await networkHelpers.loadFixture(fixture);
+        const who = first(fx);
+        const before = await fx.registry.read.identity([who.identityId]);
+        for (const { label, signer, ref } of mismatches(fx, who)) {
+          const key = randomHash();
+          const m = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key, undefined, signer);
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            fx.gateway.write.authorizeSigner([who.identityId, ref, key, m.deadline, m.sig]),
+            fx.registry,
+            'IdentityRegistry__CardMismatch',
+            [who.identityId, ref.deviceIdHash],
+          );
+          assert.deepEqual(await fx.registry.read.signer([key]), [0n, SIGNER.none], label);
+        }
+        assert.deepEqual(await fx.registry.read.identity([who.identityId]), before);
+        await fx.authorizeSigner(who);
+      });
+
+      it('revokeSignerWithCard', async () => {
+        const fx = await networkHelpers.loadFixture(fixture);
+        const who = first(fx);
+        const { signerKey } = await fx.authorizeSigner(who);
+        const before = await fx.registry.read.identity([who.identityId]);
+        for (const { label, signer, ref } of mismatches(fx, who)) {
+          const m = await signSigner(fx, who, CARD_TYPE.revokeSigner, signerKey, undefined, signer);
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            fx.gateway.write.revokeSignerWithCard([
+              who.identityId,
+              ref,
+              signerKey,
+              m.deadline,
+              m.sig,
+            ]),
+            fx.registry,
+            'IdentityRegistry__CardMismatch',
+            [who.identityId, ref.deviceIdHash],
+          );
+          assert.deepEqual(
+            await fx.registry.read.signer([signerKey]),
+            [who.identityId, SIGNER.active],
+            label,
+          );
+        }
+        assert.deepEqual(await fx.registry.read.identity([who.identityId]), before);
+        const m = await signSigner(fx, who, CARD_TYPE.revokeSigner, signerKey);
+        await fx.gateway.write.revokeSignerWithCard([
+          who.identityId,
+          cardRef(who),
+          signerKey,
+          m.deadline,
+          m.sig,
+        ]);
+      });
+
+      it('reportClone', async () => {
+        const fx = await networkHelpers.loadFixture(fixture);
+        const who = first(fx);
+        for (const { label, signer, ref } of mismatches(fx, who)) {
+          const a = signer.clone().sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
+          const b = signer.clone().sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            fx.gateway.write.reportClone([who.identityId, ref, cardMessage(a), cardMessage(b)]),
+            fx.registry,
+            'IdentityRegistry__CardMismatch',
+            [who.identityId, ref.deviceIdHash],
+          );
+          assert.equal(await fx.registry.read.isActive([who.identityId]), true, label);
+        }
+        assert.equal(await fx.manufacturers.read.totalActiveDevices(), 2n);
+        await freeze(fx, who);
       });
     });
 
@@ -990,7 +1306,7 @@ for (const chain of CHAINS) {
         assert.equal(a.counter, b.counter);
         const balance = await fx.token.read.balanceOf([fx.registry.address]);
         const hash = await fx.gateway.write.reportClone(
-          [who.identityId, cardMessage(a), cardMessage(b)],
+          [who.identityId, cardRef(who), cardMessage(a), cardMessage(b)],
           { account: outsider.account },
         );
         await viem.assertions.emitWithArgs(Promise.resolve(hash), fx.registry, 'IdentityFrozen', [
@@ -1012,9 +1328,9 @@ for (const chain of CHAINS) {
         );
         assert.equal(await fx.registry.read.isActive([who.identityId]), false);
         assert.equal(await fx.registry.read.statusOf([who.identityId]), STATUS.frozen);
-        assert.equal(await fx.registry.read.identityOf([who.owner]), who.identityId);
+        assert.equal(await fx.registry.read.ownerOf([who.identityId]), who.owner);
         assert.equal(await fx.token.read.balanceOf([fx.registry.address]), balance);
-        assert.equal((await fx.registry.read.identity([who.identityId])).stake, who.stake);
+        assert.equal((await fx.registry.read.device([who.deviceIdHash]))[1], who.stake);
         const m = await fx.manufacturers.read.manufacturer([fx.manufacturer.id]);
         assert.equal(m.activeDevices, 1n);
         assert.equal(m.openDisputes, 1n);
@@ -1029,7 +1345,12 @@ for (const chain of CHAINS) {
         const a = who.card.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
         const b = clone.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
         assert.notEqual(a.counter, b.counter);
-        await fx.gateway.write.reportClone([who.identityId, cardMessage(a), cardMessage(b)]);
+        await fx.gateway.write.reportClone([
+          who.identityId,
+          cardRef(who),
+          cardMessage(a),
+          cardMessage(b),
+        ]);
         // The counter seen on chain rose to the evidence's highest.
         assert.equal((await fx.registry.read.identity([who.identityId])).counter, b.counter);
       });
@@ -1043,7 +1364,12 @@ for (const chain of CHAINS) {
         await fx.authorizeSigner(who);
         await fx.authorizeSigner(who);
         const seen = (await fx.registry.read.identity([who.identityId])).counter;
-        await fx.gateway.write.reportClone([who.identityId, cardMessage(a), cardMessage(b)]);
+        await fx.gateway.write.reportClone([
+          who.identityId,
+          cardRef(who),
+          cardMessage(a),
+          cardMessage(b),
+        ]);
         assert.equal((await fx.registry.read.identity([who.identityId])).counter, seen);
       });
 
@@ -1055,12 +1381,17 @@ for (const chain of CHAINS) {
         // The same message with the other valid s.
         const aFlipped = { ...cardMessage(a), s: hash32(P256_N - BigInt(a.s)) };
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.reportClone([who.identityId, cardMessage(a), aFlipped]),
+          fx.gateway.write.reportClone([who.identityId, cardRef(who), cardMessage(a), aFlipped]),
           fx.gateway,
           'IdentityGateway__SameMessage',
         );
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.reportClone([who.identityId, cardMessage(a), cardMessage(b)]),
+          fx.gateway.write.reportClone([
+            who.identityId,
+            cardRef(who),
+            cardMessage(a),
+            cardMessage(b),
+          ]),
           fx.gateway,
           'IdentityGateway__NoConflict',
         );
@@ -1068,12 +1399,22 @@ for (const chain of CHAINS) {
         const forger = new Card(generateP256Key(), a.counter - 1n, a.predecessor);
         const c = forger.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.reportClone([who.identityId, cardMessage(a), cardMessage(c)]),
+          fx.gateway.write.reportClone([
+            who.identityId,
+            cardRef(who),
+            cardMessage(a),
+            cardMessage(c),
+          ]),
           fx.gateway,
           'IdentityGateway__InvalidCardSignature',
         );
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.reportClone([who.identityId, cardMessage(c), cardMessage(a)]),
+          fx.gateway.write.reportClone([
+            who.identityId,
+            cardRef(who),
+            cardMessage(c),
+            cardMessage(a),
+          ]),
           fx.gateway,
           'IdentityGateway__InvalidCardSignature',
         );
@@ -1086,21 +1427,32 @@ for (const chain of CHAINS) {
           randomHash(),
         );
         await viem.assertions.revertWithCustomError(
-          fx.gateway.write.reportClone([who.identityId, cardMessage(d), cardMessage(e)]),
+          fx.gateway.write.reportClone([
+            who.identityId,
+            cardRef(who),
+            cardMessage(d),
+            cardMessage(e),
+          ]),
           fx.gateway,
           'IdentityGateway__InvalidCardSignature',
         );
-        const sameCounter = new Card(generateP256Key(), d.counter - 1n, randomHash());
-        const f = sameCounter.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
+        // A real conflict of this card, reported against an id nobody holds.
+        const f = who.card.clone().sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
+        const g = who.card.clone().sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.reportClone([42n, cardMessage(d), cardMessage(f)]),
+          fx.gateway.write.reportClone([42n, cardRef(who), cardMessage(f), cardMessage(g)]),
           fx.registry,
           'IdentityRegistry__UnknownIdentity',
           [42n],
         );
         const { a: a2, b: b2 } = await freeze(fx, who);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.reportClone([who.identityId, cardMessage(a2), cardMessage(b2)]),
+          fx.gateway.write.reportClone([
+            who.identityId,
+            cardRef(who),
+            cardMessage(a2),
+            cardMessage(b2),
+          ]),
           fx.registry,
           'IdentityRegistry__NotActive',
           [who.identityId, STATUS.frozen],
@@ -1116,7 +1468,13 @@ for (const chain of CHAINS) {
         const key = randomHash();
         const auth = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.authorizeSigner([who.identityId, key, auth.deadline, auth.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            key,
+            auth.deadline,
+            auth.sig,
+          ]),
           fx.registry,
           'IdentityRegistry__NotActive',
           [who.identityId, STATUS.frozen],
@@ -1125,6 +1483,7 @@ for (const chain of CHAINS) {
         const revoke = await signSigner(fx, who, CARD_TYPE.revokeSigner, k2);
         await fx.gateway.write.revokeSignerWithCard([
           who.identityId,
+          cardRef(who),
           k2,
           revoke.deadline,
           revoke.sig,
@@ -1141,7 +1500,7 @@ for (const chain of CHAINS) {
         const who = first(fx);
         await freeze(fx, who);
         await viem.assertions.emitWithArgs(
-          fx.registry.write.resolveClone([who.identityId, RESOLUTION.unfreeze]),
+          fx.registry.write.resolveClone([who.identityId, who.deviceIdHash, RESOLUTION.unfreeze]),
           fx.registry,
           'IdentityUnfrozen',
           [who.identityId],
@@ -1153,27 +1512,44 @@ for (const chain of CHAINS) {
         await fx.authorizeSigner(who);
       });
 
-      it('slashes and retires: stake to the treasury, owner free, bond slashable', async () => {
+      it('slashes and retires: stake to the treasury, device taken for good, bond slashable', async () => {
         const fx = await networkHelpers.loadFixture(fixture);
         const who = first(fx);
+        const kept = (await fx.authorizeSigner(who)).signerKey;
         await freeze(fx, who);
-        const hash = fx.registry.write.resolveClone([who.identityId, RESOLUTION.slashAndRetire]);
+        const hash = fx.registry.write.resolveClone([
+          who.identityId,
+          who.deviceIdHash,
+          RESOLUTION.slashAndRetire,
+        ]);
         await viem.assertions.emitWithArgs(hash, fx.registry, 'IdentityRetired', [
           who.identityId,
           who.stake,
         ]);
         assert.equal(await fx.registry.read.statusOf([who.identityId]), STATUS.retired);
-        assert.equal(await fx.registry.read.identityOf([who.owner]), 0n);
+        assert.equal(await fx.registry.read.ownerOf([who.identityId]), who.owner);
         assert.equal(await fx.registry.read.totalStake(), second(fx).stake);
         assert.equal(await fx.token.read.balanceOf([FIXTURE_TREASURY]), who.stake);
-        assert.equal((await fx.registry.read.identity([who.identityId])).stake, 0n);
+        // The device keeps its identity and key hash; only the stake is gone.
+        assert.deepEqual(await fx.registry.read.device([who.deviceIdHash]), [
+          who.identityId,
+          0n,
+          cardKeyHash(who.card.key.x, who.card.key.y),
+        ]);
+        assert.equal(await fx.registry.read.identityByDevice([who.deviceIdHash]), who.identityId);
         const m = await fx.manufacturers.read.manufacturer([fx.manufacturer.id]);
         assert.deepEqual([m.activeDevices, m.openDisputes, m.compromisedDevices], [1n, 0n, 1n]);
 
         // Retired is final.
         for (const call of [
-          () => fx.registry.write.resolveClone([who.identityId, RESOLUTION.unfreeze]),
-          () => fx.registry.write.resolveClone([who.identityId, RESOLUTION.slashAndRetire]),
+          () =>
+            fx.registry.write.resolveClone([who.identityId, who.deviceIdHash, RESOLUTION.unfreeze]),
+          () =>
+            fx.registry.write.resolveClone([
+              who.identityId,
+              who.deviceIdHash,
+              RESOLUTION.slashAndRetire,
+            ]),
         ]) {
           await viem.assertions.revertWithCustomErrorWithArgs(
             call(),
@@ -1185,34 +1561,66 @@ for (const chain of CHAINS) {
         const key = randomHash();
         const revoke = await signSigner(fx, who, CARD_TYPE.revokeSigner, key);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.revokeSignerWithCard([who.identityId, key, revoke.deadline, revoke.sig]),
+          fx.gateway.write.revokeSignerWithCard([
+            who.identityId,
+            cardRef(who),
+            key,
+            revoke.deadline,
+            revoke.sig,
+          ]),
           fx.registry,
           'IdentityRegistry__IdentityRetired',
           [who.identityId],
         );
         const auth = await signSigner(fx, who, CARD_TYPE.authorizeSigner, key);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.authorizeSigner([who.identityId, key, auth.deadline, auth.sig]),
+          fx.gateway.write.authorizeSigner([
+            who.identityId,
+            cardRef(who),
+            key,
+            auth.deadline,
+            auth.sig,
+          ]),
           fx.registry,
           'IdentityRegistry__NotActive',
           [who.identityId, STATUS.retired],
         );
-        await viem.assertions.revertWithCustomError(
-          fx.gateway.write.revokeSigner([key], { account: wallet(1).account }),
-          fx.gateway,
-          'IdentityGateway__NoIdentity',
+        // Its keys are dead for the rollup with the identity; nothing revokes them any more.
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          fx.gateway.write.revokeSigner([kept], { account: wallet(1).account }),
+          fx.registry,
+          'IdentityRegistry__IdentityRetired',
+          [who.identityId],
+        );
+        const revokeKept = await signSigner(fx, who, CARD_TYPE.revokeSigner, kept);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          fx.gateway.write.revokeSignerWithCard([
+            who.identityId,
+            cardRef(who),
+            kept,
+            revokeKept.deadline,
+            revokeKept.sig,
+          ]),
+          fx.registry,
+          'IdentityRegistry__IdentityRetired',
+          [who.identityId],
         );
         const clone = who.card.clone();
         const x = who.card.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
         const y = clone.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.gateway.write.reportClone([who.identityId, cardMessage(x), cardMessage(y)]),
+          fx.gateway.write.reportClone([
+            who.identityId,
+            cardRef(who),
+            cardMessage(x),
+            cardMessage(y),
+          ]),
           fx.registry,
           'IdentityRegistry__NotActive',
           [who.identityId, STATUS.retired],
         );
 
-        // The owner may register a new device; the old device never again.
+        // The owner may register another device; the old device never again.
         await fx.registerIdentity(who.owner);
         const reuse = await prepare(fx, wallet(3).account.address, {
           deviceIdHash: who.deviceIdHash,
@@ -1263,7 +1671,11 @@ for (const chain of CHAINS) {
           'ManufacturerRegistry__OpenDisputes',
           [fx.manufacturer.id, 1n],
         );
-        await fx.registry.write.resolveClone([who.identityId, RESOLUTION.slashAndRetire]);
+        await fx.registry.write.resolveClone([
+          who.identityId,
+          who.deviceIdHash,
+          RESOLUTION.slashAndRetire,
+        ]);
         await fx.manufacturers.write.slashBond([fx.manufacturer.id, MANUFACTURER_BOND]);
         await viem.assertions.revertWithCustomError(
           fx.manufacturers.write.releaseBond([fx.manufacturer.id]),
@@ -1278,26 +1690,42 @@ for (const chain of CHAINS) {
         const fx = await networkHelpers.loadFixture(fixture);
         const who = first(fx);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.registry.write.resolveClone([who.identityId, RESOLUTION.unfreeze]),
+          fx.registry.write.resolveClone([who.identityId, who.deviceIdHash, RESOLUTION.unfreeze]),
           fx.registry,
           'IdentityRegistry__NotFrozen',
           [who.identityId, STATUS.active],
         );
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.registry.write.resolveClone([50n, RESOLUTION.unfreeze]),
+          fx.registry.write.resolveClone([50n, randomHash(), RESOLUTION.unfreeze]),
           fx.registry,
           'IdentityRegistry__UnknownIdentity',
           [50n],
         );
         await freeze(fx, who);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          fx.registry.write.resolveClone([who.identityId, RESOLUTION.unfreeze], {
+          fx.registry.write.resolveClone([who.identityId, who.deviceIdHash, RESOLUTION.unfreeze], {
             account: outsider.account,
           }),
           fx.registry,
           'AccessControlUnauthorizedAccount',
           [getAddress(outsider.account.address), GOVERNANCE_ROLE],
         );
+        // The device named must be the identity's: an unknown one, or another identity's.
+        for (const device of [randomHash(), second(fx).deviceIdHash]) {
+          for (const resolution of [RESOLUTION.unfreeze, RESOLUTION.slashAndRetire]) {
+            await viem.assertions.revertWithCustomErrorWithArgs(
+              fx.registry.write.resolveClone([who.identityId, device, resolution]),
+              fx.registry,
+              'IdentityRegistry__CardMismatch',
+              [who.identityId, device],
+            );
+          }
+        }
+        assert.equal(await fx.registry.read.statusOf([who.identityId]), STATUS.frozen);
+        assert.deepEqual((await fx.registry.read.device([who.deviceIdHash])).slice(0, 2), [
+          who.identityId,
+          who.stake,
+        ]);
       });
 
       it('replaces the gateway: the old one stops, the new one continues the state', async () => {
@@ -1319,7 +1747,7 @@ for (const chain of CHAINS) {
         );
         // Card messages are in the registry's domain, so they survive the change.
         await next.write.register(p.args, { account: owner });
-        assert.equal(await fx.registry.read.identityOf([owner.address]), 3n);
+        assert.equal(await fx.registry.read.ownerOf([3n]), getAddress(owner.address));
         await viem.assertions.revertWithCustomError(
           fx.registry.write.setGateway([outsider.account.address], { account: outsider.account }),
           fx.registry,

@@ -4,6 +4,7 @@ import { network } from 'hardhat';
 import { type Hex, hexToBytes } from 'viem';
 import { loadWycheproof } from '../../support/vectors.ts';
 import {
+  cardKeyHash,
   cardMessageBytes,
   certificateBytes,
   generateP256Key,
@@ -46,6 +47,8 @@ const KAT = {
   certificate:
     '0x6d6f6c74626f6f6b2e636572742e763160fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d44622990000000000000000000000000000000000000000000000000000000000000033000000000000000000000000000000000000000000000000000000000000004401',
   certificateDigest: '0x27a9b87678808cb6d8bd935a427d3c990d0f15e24db1b7b05a42121ca96a3124',
+  // First 16 bytes of keccak256(cardKeyX ‖ cardKeyY): what the registry stores of the key.
+  cardKeyHash: '0x1547e66da415404f4d702182db1cf7c2',
 } as const;
 
 const CHAINS = [
@@ -77,6 +80,7 @@ describe('P-256 formats (known answers)', () => {
     assert.equal(certificate, KAT.certificate);
     assert.equal(hexToBytes(certificate).length, 145);
     assert.equal(sha256(certificate), KAT.certificateDigest);
+    assert.equal(cardKeyHash(KAT.cardKeyX, KAT.cardKeyY), KAT.cardKeyHash);
   });
 });
 
@@ -113,17 +117,16 @@ for (const chain of CHAINS) {
       );
     });
 
-    it('decompresses stored keys of either parity, and x = 0', async () => {
+    it('hashes card keys as the registry stores them; tells points from non-points', async () => {
       const p256 = await networkHelpers.loadFixture(deploy);
+      assert.equal(await p256.read.cardKeyHash([KAT.cardKeyX, KAT.cardKeyY]), KAT.cardKeyHash);
       for (let i = 0; i < 4; i++) {
         const key = generateP256Key();
-        const prefix = 2 + Number(BigInt(key.y) & 1n);
-        assert.equal(await p256.read.decompress([key.x, prefix]), key.y);
+        assert.equal(await p256.read.cardKeyHash([key.x, key.y]), cardKeyHash(key.x, key.y));
       }
       // x = 0 is on P-256; x = p is the same residue but not a valid coordinate.
       const y0 = '0x66485c780e2f83d72433bd5d84a06bb6541c2af31dae871728bf856a174f93f4';
       assert.equal(await p256.read.isValidPublicKey([hash32(0), y0]), true);
-      assert.equal(await p256.read.decompress([hash32(0), 2]), y0);
       assert.equal(await p256.read.isValidPublicKey([hash32(P256_P), y0]), false);
     });
 

@@ -5,6 +5,7 @@ import {
   CARD_TYPE,
   Card,
   cardMessage,
+  cardRef,
   cardSignature,
   certify,
   GOVERNANCE_ROLE,
@@ -80,11 +81,12 @@ for (const chainName of ['op', 'l1'] as const) {
       async function registration(owner: Address) {
         const card = new Card();
         const zk = randomZkCommitment();
+        const deviceIdHash = randomHash();
         const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
         const certificate = certify(key, {
           cardKeyX: card.key.x,
           cardKeyY: card.key.y,
-          deviceIdHash: randomHash(),
+          deviceIdHash,
           firmwareHash,
           hardwareType: HARDWARE_TYPE.secureElement,
         });
@@ -101,7 +103,7 @@ for (const chainName of ['op', 'l1'] as const) {
           deadline,
           cardSignature(signed),
         ] as const;
-        return { args, card };
+        return { args, card, deviceIdHash };
       }
 
       async function register(owner: typeof alice) {
@@ -109,16 +111,16 @@ for (const chainName of ['op', 'l1'] as const) {
         await token.write.approve([registry.address, IDENTITY_MIN_STAKE], {
           account: owner.account,
         });
-        const { args, card } = await registration(owner.account.address);
+        const { args, card, deviceIdHash } = await registration(owner.account.address);
         await gateway.write.register(args, { account: owner.account });
-        return { card, id: await registry.read.identityOf([owner.account.address]) };
+        return { card, deviceIdHash, id: await registry.read.identityCount() };
       }
 
-      async function freeze(id: bigint, card: Card) {
-        const clone = card.clone();
-        const a = card.sign(domain, CARD_TYPE.heartbeat, randomHash());
+      async function freeze(who: { id: bigint; card: Card; deviceIdHash: Hex }) {
+        const clone = who.card.clone();
+        const a = who.card.sign(domain, CARD_TYPE.heartbeat, randomHash());
         const b = clone.sign(domain, CARD_TYPE.heartbeat, randomHash());
-        await gateway.write.reportClone([id, cardMessage(a), cardMessage(b)]);
+        await gateway.write.reportClone([who.id, cardRef(who), cardMessage(a), cardMessage(b)]);
       }
 
       return { token, manufacturers, registry, gateway, params, registration, register, freeze };
@@ -163,13 +165,17 @@ for (const chainName of ['op', 'l1'] as const) {
       const fx = await networkHelpers.loadFixture(deploy);
       const a = await fx.register(alice);
       const b = await fx.register(bob);
-      await fx.freeze(a.id, a.card);
-      await fx.freeze(b.id, b.card);
+      await fx.freeze(a);
+      await fx.freeze(b);
       await fx.token.write.arm([
         fx.registry.address,
-        encodeFunctionData({ abi: fx.registry.abi, functionName: 'resolveClone', args: [b.id, 1] }),
+        encodeFunctionData({
+          abi: fx.registry.abi,
+          functionName: 'resolveClone',
+          args: [b.id, b.deviceIdHash, 1],
+        }),
       ]);
-      await expectGuard(fx, fx.registry.write.resolveClone([a.id, 1]), fx.registry);
+      await expectGuard(fx, fx.registry.write.resolveClone([a.id, a.deviceIdHash, 1]), fx.registry);
     });
 
     it('ManufacturerRegistry: approval, slash, top-up and release cannot be re-entered', async () => {
@@ -190,8 +196,8 @@ for (const chainName of ['op', 'l1'] as const) {
 
       // A compromised device makes the bond slashable.
       const a = await fx.register(alice);
-      await fx.freeze(a.id, a.card);
-      await fx.registry.write.resolveClone([a.id, 1]);
+      await fx.freeze(a);
+      await fx.registry.write.resolveClone([a.id, a.deviceIdHash, 1]);
       const slash = encodeFunctionData({
         abi: fx.manufacturers.abi,
         functionName: 'slashBond',

@@ -46,6 +46,13 @@ describe('Staking gas (op)', async () => {
   const validators: Address[] = Array.from({ length: MAX_CANDIDATES + 1 }, (_, i) =>
     pad(toHex(0x5000 + i), { size: 20 }),
   );
+  /** Each validator's identity (registered in `before`), which it names when it registers. */
+  const identities = new Map<Address, bigint>();
+  const idOf = (v: Address) => {
+    const id = identities.get(v);
+    if (id === undefined) throw new Error(`no identity for ${v}`);
+    return id;
+  };
   const figures: Record<string, bigint> = {};
   const gasOf = async (name: string, hash: Promise<Hash>) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
@@ -58,7 +65,7 @@ describe('Staking gas (op)', async () => {
 
   before(async () => {
     for (const [i, v] of validators.entries()) {
-      await fx.registerIdentity(v); // impersonates and funds v
+      identities.set(v, (await fx.registerIdentity(v)).identityId); // impersonates and funds v
       await networkHelpers.setBalance(v, 10n ** 20n);
       // Distinct stakes, so every report is a real ranking.
       const stake = MIN_SELF_STAKE + BigInt(i) * MOLT;
@@ -70,18 +77,23 @@ describe('Staking gas (op)', async () => {
   it('registers up to the candidate bound and no further', async () => {
     await gasOf(
       'registerValidator (first, with self-stake)',
-      staking.write.registerValidator([500, MIN_SELF_STAKE], { account: validators[0] as Address }),
+      staking.write.registerValidator([idOf(validators[0] as Address), 500, MIN_SELF_STAKE], {
+        account: validators[0] as Address,
+      }),
     );
     for (const [i, v] of validators.slice(1, MAX_CANDIDATES).entries()) {
-      await staking.write.registerValidator([0, MIN_SELF_STAKE + BigInt(i + 1) * MOLT], {
+      await staking.write.registerValidator([idOf(v), 0, MIN_SELF_STAKE + BigInt(i + 1) * MOLT], {
         account: v,
       });
     }
     assert.equal(await staking.read.candidateCount(), BigInt(MAX_CANDIDATES));
     await viem.assertions.revertWithCustomErrorWithArgs(
-      staking.write.registerValidator([0, MIN_SELF_STAKE], {
-        account: validators[MAX_CANDIDATES] as Address,
-      }),
+      staking.write.registerValidator(
+        [idOf(validators[MAX_CANDIDATES] as Address), 0, MIN_SELF_STAKE],
+        {
+          account: validators[MAX_CANDIDATES] as Address,
+        },
+      ),
       staking,
       'Staking__CandidateSetFull',
       [BigInt(MAX_CANDIDATES)],
@@ -148,7 +160,7 @@ describe('Staking gas (op)', async () => {
         if ((await small.read.validatorInfo([v])).registered) continue;
         await token.write.mint([v, MIN_SELF_STAKE]);
         await token.write.approve([small.address, MIN_SELF_STAKE], { account: v });
-        await small.write.registerValidator([0, MIN_SELF_STAKE], { account: v });
+        await small.write.registerValidator([idOf(v), 0, MIN_SELF_STAKE], { account: v });
       }
       for (let i = 0; i < 5; i++) {
         await token.write.mint([small.address, 1000n * MOLT]);

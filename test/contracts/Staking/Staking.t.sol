@@ -129,7 +129,7 @@ contract StakingTest is Test, StakingFixture {
         vm.expectEmit(true, true, true, true, address(staking));
         emit IStaking.Delegated(v1, v1, MIN_SELF_STAKE, 1);
         vm.prank(v1);
-        staking.registerValidator(500, MIN_SELF_STAKE);
+        staking.registerValidator(7, 500, MIN_SELF_STAKE);
 
         IStaking.ValidatorInfo memory info = staking.validatorInfo(v1);
         assertEq(info.identityId, 7);
@@ -147,15 +147,35 @@ contract StakingTest is Test, StakingFixture {
 
     function test_registerValidator_revertsWithoutActiveIdentity() public {
         _fund(v1, MIN_SELF_STAKE);
-        vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__NoIdentity.selector, v1));
+        vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__NotIdentityOwner.selector, 0, v1));
         vm.prank(v1);
-        staking.registerValidator(0, MIN_SELF_STAKE);
+        staking.registerValidator(0, 0, MIN_SELF_STAKE);
+        vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__NotIdentityOwner.selector, 9, v1));
+        vm.prank(v1);
+        staking.registerValidator(9, 0, MIN_SELF_STAKE);
 
         identity.setIdentity(v1, 9, false);
         vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__IdentityNotActive.selector, 9));
         vm.prank(v1);
-        staking.registerValidator(0, MIN_SELF_STAKE);
+        staking.registerValidator(9, 0, MIN_SELF_STAKE);
         assertEq(staking.candidateCount(), 0);
+    }
+
+    /// @dev A wallet registers only with an identity it owns, whatever identity it names.
+    function testFuzz_registerValidator_onlyWithAnIdentityTheCallerOwns(address owner, uint256 id, bool active) public {
+        vm.assume(owner != v1);
+        id = bound(id, 1, type(uint64).max - 1);
+        identity.setIdentity(owner, id, active);
+        _fund(v1, MIN_SELF_STAKE);
+        vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__NotIdentityOwner.selector, id, v1));
+        vm.prank(v1);
+        staking.registerValidator(id, 0, MIN_SELF_STAKE);
+
+        // The caller's own identity (a wallet may hold several): accepted.
+        identity.setIdentity(v1, id + 1, true);
+        vm.prank(v1);
+        staking.registerValidator(id + 1, 0, MIN_SELF_STAKE);
+        assertEq(staking.validatorInfo(v1).identityId, id + 1);
     }
 
     function test_registerValidator_oneValidatorPerIdentity() public {
@@ -165,15 +185,15 @@ contract StakingTest is Test, StakingFixture {
         _fund(v2, MIN_SELF_STAKE);
         vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__IdentityAlreadyValidator.selector, id, v1));
         vm.prank(v2);
-        staking.registerValidator(0, MIN_SELF_STAKE);
+        staking.registerValidator(id, 0, MIN_SELF_STAKE);
     }
 
     function test_registerValidator_revertsWhenAlreadyCandidate() public {
-        _register(v1, 0, MIN_SELF_STAKE);
+        uint256 id = _register(v1, 0, MIN_SELF_STAKE);
         _fund(v1, MIN_SELF_STAKE);
         vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__AlreadyCandidate.selector, v1));
         vm.prank(v1);
-        staking.registerValidator(0, MIN_SELF_STAKE);
+        staking.registerValidator(id, 0, MIN_SELF_STAKE);
     }
 
     function testFuzz_registerValidator_boundsCommission(uint16 commission) public {
@@ -183,7 +203,7 @@ contract StakingTest is Test, StakingFixture {
             vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__CommissionTooHigh.selector, commission));
         }
         vm.prank(v1);
-        staking.registerValidator(commission, MIN_SELF_STAKE);
+        staking.registerValidator(1, commission, MIN_SELF_STAKE);
         assertEq(staking.candidateCount(), commission > MAX_COMMISSION_BPS ? 0 : 1);
     }
 
@@ -195,7 +215,7 @@ contract StakingTest is Test, StakingFixture {
             vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__SelfStakeTooLow.selector, amount));
         }
         vm.prank(v1);
-        staking.registerValidator(0, amount);
+        staking.registerValidator(1, 0, amount);
         assertEq(token.balanceOf(address(staking)), amount < MIN_SELF_STAKE ? 0 : amount);
     }
 
@@ -208,18 +228,18 @@ contract StakingTest is Test, StakingFixture {
         _fund(v1, MIN_SELF_STAKE);
         vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__CandidateSetFull.selector, MAX_CANDIDATES));
         vm.prank(v1);
-        staking.registerValidator(0, MIN_SELF_STAKE);
+        staking.registerValidator(999_999, 0, MIN_SELF_STAKE);
 
         // Leaving frees a place.
         vm.prank(address(uint160(0x10000)));
         staking.deregisterValidator();
         vm.prank(v1);
-        staking.registerValidator(0, MIN_SELF_STAKE);
+        staking.registerValidator(999_999, 0, MIN_SELF_STAKE);
         assertEq(staking.candidateCount(), MAX_CANDIDATES);
     }
 
     function test_deregisterValidator_leavesAndMayReturn() public {
-        _register(v1, 100, MIN_SELF_STAKE);
+        uint256 id = _register(v1, 100, MIN_SELF_STAKE);
         _register(v2, 0, MIN_SELF_STAKE);
         vm.expectEmit(true, true, true, true, address(staking));
         emit IStaking.CandidateRemoved(v1, v1);
@@ -238,7 +258,7 @@ contract StakingTest is Test, StakingFixture {
 
         // It returns with the stake already in its pool; the new commission waits an epoch.
         vm.prank(v1);
-        staking.registerValidator(200, 0);
+        staking.registerValidator(id, 200, 0);
         IStaking.ValidatorInfo memory info = staking.validatorInfo(v1);
         assertTrue(info.candidate);
         assertEq(info.commissionBps, 100);
@@ -262,8 +282,7 @@ contract StakingTest is Test, StakingFixture {
         vm.prank(alice);
         staking.pruneCandidate(v1);
 
-        identity.setIdentity(v2, 0, true); // v2 no longer holds its identity
-        identity.setIdentity(bob, id2, true);
+        identity.setIdentity(bob, id2, true); // v2 no longer holds its identity
         staking.pruneCandidate(v2);
 
         // v3 takes its self-stake out.
@@ -674,9 +693,10 @@ contract StakingTest is Test, StakingFixture {
         vm.prank(alice);
         staking.delegate(v1, 1);
         _fund(v1, MIN_SELF_STAKE);
+        uint256 identityId = staking.validatorInfo(v1).identityId;
         vm.expectRevert(abi.encodeWithSelector(IStaking.Staking__ValidatorWipedOut.selector, v1));
         vm.prank(v1);
-        staking.registerValidator(0, MIN_SELF_STAKE);
+        staking.registerValidator(identityId, 0, MIN_SELF_STAKE);
 
         // The pending deposit was not slashed, bonds next epoch and can leave whole.
         _advance();

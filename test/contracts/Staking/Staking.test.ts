@@ -14,6 +14,7 @@ import {
 import {
   CARD_TYPE,
   cardMessage,
+  cardRef,
   deployIdentityFixture,
   type RegisteredIdentity,
   randomHash,
@@ -34,7 +35,8 @@ import {
 
 // Validators hold real identities: the IdentityRegistry of test/contracts/helpers/identityFixture.ts
 // (manufacturer certificate and card signature per identity). Only the rule about identities that
-// change wallets, which that registry cannot do, uses IdentityLookupForTests.
+// change wallets, which that registry cannot do, uses IdentityLookupForTests. A wallet may hold
+// several identities and names the one backing its validator.
 
 for (const chainName of ['op', 'l1'] as const) {
   describe(`Staking on ${chainName}`, async () => {
@@ -88,12 +90,17 @@ for (const chainName of ['op', 'l1'] as const) {
         const clone = registered.card.clone();
         const a = registered.card.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
         const b = clone.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
-        await fx.gateway.write.reportClone([registered.identityId, cardMessage(a), cardMessage(b)]);
+        await fx.gateway.write.reportClone([
+          registered.identityId,
+          cardRef(registered),
+          cardMessage(a),
+          cardMessage(b),
+        ]);
       };
       const register = async (who: Account, commission = 0, selfStake = MIN_SELF_STAKE) => {
         const id = await giveIdentity(who.address);
         await fund(who, selfStake);
-        await staking.write.registerValidator([commission, selfStake], { account: who });
+        await staking.write.registerValidator([id, commission, selfStake], { account: who });
         return id;
       };
       const delegate = async (who: Account, validator: Account, amount: bigint) => {
@@ -225,7 +232,7 @@ for (const chainName of ['op', 'l1'] as const) {
         const { staking, token, giveIdentity, fund } = await load();
         const id = await giveIdentity(v1.address);
         await fund(v1, MIN_SELF_STAKE);
-        const tx = staking.write.registerValidator([500, MIN_SELF_STAKE], { account: v1 });
+        const tx = staking.write.registerValidator([id, 500, MIN_SELF_STAKE], { account: v1 });
         await viem.assertions.emitWithArgs(tx, staking, 'ValidatorRegistered', [
           getAddress(v1.address),
           id,
@@ -244,27 +251,39 @@ for (const chainName of ['op', 'l1'] as const) {
         assert.equal(await token.read.balanceOf([staking.address]), MIN_SELF_STAKE);
       });
 
-      it('rejects registrations without an identity, frozen, duplicate, overpriced or understaked', async () => {
+      it('rejects registrations with an unknown, foreign or frozen identity, duplicate, overpriced or understaked', async () => {
         const { staking, giveIdentity, freeze, fund, register } = await load();
         await fund(v1, 2n * MIN_SELF_STAKE);
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          staking.write.registerValidator([0, MIN_SELF_STAKE], { account: v1 }),
-          staking,
-          'Staking__NoIdentity',
-          [getAddress(v1.address)],
-        );
+        for (const id of [0n, 99n]) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            staking.write.registerValidator([id, 0, MIN_SELF_STAKE], { account: v1 }),
+            staking,
+            'Staking__NotIdentityOwner',
+            [id, getAddress(v1.address)],
+          );
+        }
         const frozen = await giveIdentity(v2.address);
         await freeze(v2.address);
         await fund(v2, MIN_SELF_STAKE);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          staking.write.registerValidator([0, MIN_SELF_STAKE], { account: v2 }),
+          staking.write.registerValidator([frozen, 0, MIN_SELF_STAKE], { account: v2 }),
           staking,
           'Staking__IdentityNotActive',
           [frozen],
         );
-        await giveIdentity(v1.address);
+        // Another wallet's identity, active or not, is not the caller's to name.
+        const theirs = await giveIdentity(v3.address);
+        for (const id of [theirs, frozen]) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            staking.write.registerValidator([id, 0, MIN_SELF_STAKE], { account: v1 }),
+            staking,
+            'Staking__NotIdentityOwner',
+            [id, getAddress(v1.address)],
+          );
+        }
+        const own = await giveIdentity(v1.address);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          staking.write.registerValidator([MAX_COMMISSION_BPS + 1, MIN_SELF_STAKE], {
+          staking.write.registerValidator([own, MAX_COMMISSION_BPS + 1, MIN_SELF_STAKE], {
             account: v1,
           }),
           staking,
@@ -272,28 +291,62 @@ for (const chainName of ['op', 'l1'] as const) {
           [BigInt(MAX_COMMISSION_BPS + 1)],
         );
         await viem.assertions.revertWithCustomErrorWithArgs(
-          staking.write.registerValidator([0, MIN_SELF_STAKE - 1n], { account: v1 }),
+          staking.write.registerValidator([own, 0, MIN_SELF_STAKE - 1n], { account: v1 }),
           staking,
           'Staking__SelfStakeTooLow',
           [MIN_SELF_STAKE - 1n],
         );
-        await staking.write.registerValidator([MAX_COMMISSION_BPS, MIN_SELF_STAKE], {
+        await staking.write.registerValidator([own, MAX_COMMISSION_BPS, MIN_SELF_STAKE], {
           account: v1,
         });
         await viem.assertions.revertWithCustomErrorWithArgs(
-          staking.write.registerValidator([0, MIN_SELF_STAKE], { account: v1 }),
+          staking.write.registerValidator([own, 0, MIN_SELF_STAKE], { account: v1 }),
           staking,
           'Staking__AlreadyCandidate',
           [getAddress(v1.address)],
         );
-        await register(v3);
-        assert.equal(await staking.read.candidateCount(), 2n);
+        await fund(v3, MIN_SELF_STAKE);
+        await staking.write.registerValidator([theirs, 0, MIN_SELF_STAKE], { account: v3 });
+        await register(alice);
+        assert.equal(await staking.read.candidateCount(), 3n);
+      });
+
+      it('lets a wallet with several identities back its validator with one it names', async () => {
+        const { staking, registry, giveIdentity, freeze, fund } = await load();
+        const first = await giveIdentity(v1.address);
+        const second = await giveIdentity(v1.address);
+        assert.equal(await registry.read.ownerOf([first]), getAddress(v1.address));
+        assert.equal(await registry.read.ownerOf([second]), getAddress(v1.address));
+        await fund(v1, MIN_SELF_STAKE);
+        await staking.write.registerValidator([first, 0, MIN_SELF_STAKE], { account: v1 });
+        assert.equal((await staking.read.validatorInfo([v1.address])).identityId, first);
+        // Freezing the wallet's other identity (freeze() takes its latest: `second`) leaves the
+        // validator eligible.
+        await freeze(v1.address);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          staking.write.pruneCandidate([v1.address], { account: alice }),
+          staking,
+          'Staking__CandidateStillEligible',
+          [getAddress(v1.address)],
+        );
+        await staking.write.deregisterValidator({ account: v1 });
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          staking.write.registerValidator([second, 0, 0n], { account: v1 }),
+          staking,
+          'Staking__IdentityNotActive',
+          [second],
+        );
+        // It comes back with a third identity: rebound to it.
+        const third = await giveIdentity(v1.address);
+        await staking.write.registerValidator([third, 0, 0n], { account: v1 });
+        assert.equal((await staking.read.validatorInfo([v1.address])).identityId, third);
+        assert.equal(await staking.read.candidateCount(), 1n);
       });
 
       it('deregisters, prunes only ineligible candidates, and takes a validator back', async () => {
         const { staking, freeze, register, advance } = await load();
         await register(v1, 100);
-        await register(v2);
+        const id2 = await register(v2);
         await viem.assertions.emitWithArgs(
           staking.write.deregisterValidator({ account: v2 }),
           staking,
@@ -329,7 +382,7 @@ for (const chainName of ['op', 'l1'] as const) {
 
         // v2 comes back on the stake already in its pool; its new commission waits an epoch.
         await advance();
-        await staking.write.registerValidator([300, 0n], { account: v2 });
+        await staking.write.registerValidator([id2, 300, 0n], { account: v2 });
         const info = await staking.read.validatorInfo([v2.address]);
         assert.deepEqual(
           [info.candidate, info.commissionBps, info.nextCommissionBps],
@@ -923,7 +976,7 @@ for (const chainName of ['op', 'l1'] as const) {
         );
         await fund(v1, MIN_SELF_STAKE);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          staking.write.registerValidator([0, MIN_SELF_STAKE], { account: v1 }),
+          staking.write.registerValidator([1n, 0, MIN_SELF_STAKE], { account: v1 }),
           staking,
           'Staking__ValidatorWipedOut',
           [getAddress(v1.address)],
@@ -954,7 +1007,7 @@ for (const chainName of ['op', 'l1'] as const) {
           await token.write.approve([staking.address, MIN_SELF_STAKE], { account: who });
         }
         await identity.write.setIdentity([v1.address, 7n, true]);
-        await staking.write.registerValidator([0, MIN_SELF_STAKE], { account: v1 });
+        await staking.write.registerValidator([7n, 0, MIN_SELF_STAKE], { account: v1 });
         return { identity, staking };
       }
 
@@ -967,10 +1020,9 @@ for (const chainName of ['op', 'l1'] as const) {
           [getAddress(v1.address)],
         );
         // Identity 7 moves from v1's wallet to v2's.
-        await identity.write.setIdentity([v1.address, 0n, false]);
         await identity.write.setIdentity([v2.address, 7n, true]);
         await viem.assertions.revertWithCustomErrorWithArgs(
-          staking.write.registerValidator([0, MIN_SELF_STAKE], { account: v2 }),
+          staking.write.registerValidator([7n, 0, MIN_SELF_STAKE], { account: v2 }),
           staking,
           'Staking__IdentityAlreadyValidator',
           [7n, getAddress(v1.address)],
@@ -979,9 +1031,9 @@ for (const chainName of ['op', 'l1'] as const) {
         assert.equal(await staking.read.candidateCount(), 0n);
         // v1 comes back with another identity; identity 7 is then free for v2.
         await identity.write.setIdentity([v1.address, 8n, true]);
-        await staking.write.registerValidator([0, 0n], { account: v1 });
+        await staking.write.registerValidator([8n, 0, 0n], { account: v1 });
         assert.equal((await staking.read.validatorInfo([v1.address])).identityId, 8n);
-        await staking.write.registerValidator([0, MIN_SELF_STAKE], { account: v2 });
+        await staking.write.registerValidator([7n, 0, MIN_SELF_STAKE], { account: v2 });
         assert.equal(await staking.read.candidateCount(), 2n);
       });
     });
@@ -1025,7 +1077,7 @@ for (const chainName of ['op', 'l1'] as const) {
         const { staking, attacker, call, token } = await networkHelpers.loadFixture(deployHooked);
         const data = (functionName: string, args: unknown[]) =>
           encodeFunctionData({ abi: staking.abi, functionName, args } as never);
-        await call(staking.address, data('registerValidator', [0, 2n * MIN_SELF_STAKE]));
+        await call(staking.address, data('registerValidator', [1n, 0, 2n * MIN_SELF_STAKE]));
         await staking.write.reportEpoch([await buildReport(staking)], { account: beacon });
         await call(staking.address, data('undelegate', [attacker.address, MIN_SELF_STAKE]));
         await staking.write.reportEpoch([await buildReport(staking)], { account: beacon });
@@ -1045,7 +1097,7 @@ for (const chainName of ['op', 'l1'] as const) {
         const { staking, attacker, call } = await networkHelpers.loadFixture(deployHooked);
         const data = (functionName: string, args: unknown[]) =>
           encodeFunctionData({ abi: staking.abi, functionName, args } as never);
-        await call(staking.address, data('registerValidator', [0, MIN_SELF_STAKE]));
+        await call(staking.address, data('registerValidator', [1n, 0, MIN_SELF_STAKE]));
         await staking.write.reportEpoch([await buildReport(staking)], { account: beacon });
         await attacker.write.setReentry([
           staking.address,

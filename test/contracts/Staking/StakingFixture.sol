@@ -118,7 +118,7 @@ abstract contract StakingFixture is TestBase {
         identity.setIdentity(operator, id, true);
         _fund(operator, selfStake);
         vm.prank(operator);
-        staking.registerValidator(commissionBps, selfStake);
+        staking.registerValidator(id, commissionBps, selfStake);
     }
 
     function _delegate(address delegator, address validator, uint256 amount) internal {

@@ -208,7 +208,7 @@ contract StakingHandler is StakingFixture {
         uint256 topUp = have >= MIN_SELF_STAKE ? 0 : MIN_SELF_STAKE - have;
         if (topUp != 0) _fund(v, topUp);
         vm.prank(v);
-        staking.registerValidator(0, topUp);
+        staking.registerValidator(info.identityId, 0, topUp);
         ghostDeposited += topUp;
         depositedThisEpoch[v] += topUp;
         _checkPrices();

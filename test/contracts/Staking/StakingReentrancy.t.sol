@@ -58,14 +58,14 @@ contract StakingReentrancyTest is Test {
 
     function test_registerValidator_refusesReentryFromTheSendHook() public {
         attacker.setReentry(address(staking), abi.encodeCall(staking.delegate, (address(attacker), MOLT)));
-        _as(address(staking), abi.encodeCall(staking.registerValidator, (0, MIN_SELF_STAKE)));
+        _as(address(staking), abi.encodeCall(staking.registerValidator, (1, 0, MIN_SELF_STAKE)));
         _assertReentryRefused();
         assertEq(staking.delegationOf(address(attacker), address(attacker)).pendingTokens, MIN_SELF_STAKE);
         assertEq(token.balanceOf(address(staking)), MIN_SELF_STAKE);
     }
 
     function test_delegate_refusesReentryFromTheSendHook() public {
-        _as(address(staking), abi.encodeCall(staking.registerValidator, (0, MIN_SELF_STAKE)));
+        _as(address(staking), abi.encodeCall(staking.registerValidator, (1, 0, MIN_SELF_STAKE)));
         _advance();
         // Mid-deposit, try to undelegate the bonded stake.
         attacker.setReentry(address(staking), abi.encodeCall(staking.undelegate, (address(attacker), MIN_SELF_STAKE)));
@@ -76,7 +76,7 @@ contract StakingReentrancyTest is Test {
     }
 
     function test_withdraw_refusesReentryFromTheReceiveHook() public {
-        _as(address(staking), abi.encodeCall(staking.registerValidator, (0, 2 * MIN_SELF_STAKE)));
+        _as(address(staking), abi.encodeCall(staking.registerValidator, (1, 0, 2 * MIN_SELF_STAKE)));
         _advance();
         _as(address(staking), abi.encodeCall(staking.undelegate, (address(attacker), MIN_SELF_STAKE)));
         _advance(); // unbonding delay of 1 epoch
@@ -90,7 +90,7 @@ contract StakingReentrancyTest is Test {
     }
 
     function test_claimRewards_refusesReentryFromTheReceiveHook() public {
-        _as(address(staking), abi.encodeCall(staking.registerValidator, (0, MIN_SELF_STAKE)));
+        _as(address(staking), abi.encodeCall(staking.registerValidator, (1, 0, MIN_SELF_STAKE)));
         _advance();
         _advance();
         token.mint(address(staking), 100 * MOLT);
@@ -105,7 +105,7 @@ contract StakingReentrancyTest is Test {
     }
 
     function test_withdraw_reentryIntoNotifyCannotCountStakeAsRewards() public {
-        _as(address(staking), abi.encodeCall(staking.registerValidator, (0, 2 * MIN_SELF_STAKE)));
+        _as(address(staking), abi.encodeCall(staking.registerValidator, (1, 0, 2 * MIN_SELF_STAKE)));
         _advance();
         _as(address(staking), abi.encodeCall(staking.undelegate, (address(attacker), MIN_SELF_STAKE)));
         _advance();

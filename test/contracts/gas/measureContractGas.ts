@@ -41,13 +41,13 @@ export async function measureContractGas<C extends ChainType>(
     Number((await publicClient.waitForTransactionReceipt({ hash: await hash })).gasUsed);
 
   const owners = fx.identities.map((i) => i.owner);
-  for (const [i, owner] of owners.slice(0, VALIDATORS).entries()) {
+  for (const [i, { owner, identityId }] of fx.identities.slice(0, VALIDATORS).entries()) {
     const stake = MIN_SELF_STAKE + BigInt(i) * MOLT;
     await fx.mint(owner, stake);
     const wallet = await fx.walletFor(owner);
     await fx.token.write.approve([staking.address, stake], { account: wallet.account });
     const gas = await gasOf(
-      staking.write.registerValidator([500, stake], { account: wallet.account }),
+      staking.write.registerValidator([identityId, 500, stake], { account: wallet.account }),
     );
     if (i === 0) figures['staking.registerValidatorWithStake'] = gas;
   }

@@ -30,6 +30,7 @@ import {
   keccak256,
   numberToHex,
   pad,
+  parseEventLogs,
   toHex,
 } from 'viem';
 
@@ -195,6 +196,22 @@ export interface SignedCardMessage extends CardMessageFields, P256Signature {
 /** The CardSignature struct the gateway takes (type and payload are implied by the call). */
 export function cardSignature(message: SignedCardMessage) {
   return { counter: message.counter, predecessor: message.predecessor, r: message.r, s: message.s };
+}
+
+/**
+ * The CardRef struct of every card-signed call after registration: the identity's device id hash
+ * and card key, as registered (the registry stores only the key's hash).
+ */
+export function cardRef(who: { readonly card: Card; readonly deviceIdHash: Hex }) {
+  return { deviceIdHash: who.deviceIdHash, cardKeyX: who.card.key.x, cardKeyY: who.card.key.y };
+}
+
+/**
+ * What the registry stores of a card key (IdentityMessages.cardKeyHash): the first 16 bytes of
+ * keccak256(abi.encode(x, y)).
+ */
+export function cardKeyHash(x: Hex, y: Hex): Hex {
+  return keccak256(concat([x, y])).slice(0, 34) as Hex;
 }
 
 /** The CardMessage struct of a clone report. */
@@ -421,7 +438,13 @@ export async function deployIdentityFixture<C extends ChainType>(
       { account: wallet.account },
     );
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    const identityId = await registry.read.identityOf([owner]);
+    const [registered] = parseEventLogs({
+      abi: registry.abi,
+      eventName: 'IdentityRegistered',
+      logs: receipt.logs,
+    });
+    if (registered === undefined) throw new Error('registration without IdentityRegistered');
+    const identityId = registered.args.identityId;
     return {
       identityId,
       owner: getAddress(owner),
@@ -444,6 +467,7 @@ export async function deployIdentityFixture<C extends ChainType>(
     );
     const hash = await gateway.write.authorizeSigner([
       who.identityId,
+      cardRef(who),
       signerKey,
       deadline,
       cardSignature(signed),
@@ -530,6 +554,7 @@ export async function measureIdentityGas<C extends ChainType>(
   const revokeSignerWithCard = await gasOf(
     await fx.gateway.write.revokeSignerWithCard([
       who.identityId,
+      cardRef(who),
       authorized.signerKey,
       deadline,
       cardSignature(revoke),
@@ -544,7 +569,12 @@ export async function measureIdentityGas<C extends ChainType>(
   const a = who.card.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
   const b = clone.sign(fx.domain, CARD_TYPE.heartbeat, randomHash());
   const reportClone = await gasOf(
-    await fx.gateway.write.reportClone([who.identityId, cardMessage(a), cardMessage(b)]),
+    await fx.gateway.write.reportClone([
+      who.identityId,
+      cardRef(who),
+      cardMessage(a),
+      cardMessage(b),
+    ]),
   );
   return {
     register: who.gasUsed,
