@@ -1,7 +1,8 @@
 /**
  * `npm run bench gas [-- --update]` — gas of the L2 calls issue 3 names, on the L2 chain type
- * (op: P-256 precompile) and on l1 prague (no precompile: OpenZeppelin's Solidity fallback), side
- * by side. `--update` rewrites test/contracts/gas/gas-snapshot.json (op figures), which the
+ * (op: RIP-7212 P-256 precompile), and of the identity calls also on l1 osaka (EIP-7951: the
+ * precompile at twice the price) and l1 prague (no precompile: OpenZeppelin's Solidity fallback),
+ * side by side. `--update` rewrites test/contracts/gas/gas-snapshot.json (op figures), which the
  * contract tests compare against.
  */
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import {
   writeGasSnapshot,
 } from '../test/contracts/gas/gasSnapshot.ts';
 import { measureContractGas } from '../test/contracts/gas/measureContractGas.ts';
+import { measureIdentityGas } from '../test/contracts/helpers/identityFixture.ts';
 import { createReporter } from './lib/report.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,6 +22,7 @@ const hre = await createHardhatRuntimeEnvironment(hardhatConfig, {}, ROOT);
 await hre.tasks.getTask('build').run({ quiet: true, noTests: true });
 
 const op = await measureContractGas(await hre.network.create('op'));
+const osaka = await measureIdentityGas(await hre.network.create('l1'));
 const fallback = await measureContractGas(
   await hre.network.create({ network: 'l1', override: { hardfork: 'prague' } }),
 );
@@ -31,6 +34,14 @@ for (const [name, gas] of Object.entries(op)) {
     value: gas,
     unit: 'gas',
     params: { chain: 'op', p256: 'precompile' },
+  });
+}
+for (const [name, gas] of Object.entries(osaka)) {
+  report.emit({
+    name: `gas.identity.${name}`,
+    value: Number(gas),
+    unit: 'gas',
+    params: { chain: 'l1-osaka', p256: 'precompile-eip7951' },
   });
 }
 for (const [name, gas] of Object.entries(fallback)) {
