@@ -180,11 +180,15 @@ try {
       'Faucet key',
       `${devnet.faucetKeyPath}  (${toHex(devnet.faucet.publicKey).slice(0, 16)}…, funded at genesis)`,
     ],
+    [
+      'Agent key',
+      `${devnet.agentKeyPath}  (${toHex(devnet.agent.publicKey).slice(0, 16)}…, identity 2)`,
+    ],
     ['Data dir', dataDir],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(
-    `\nOpen Moltbook local network is up:\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n\nRollup JSON-RPC: getSlot, getBlock, getBlocks, getAccount, sendTransaction, getStatus, getGenesis.\nPress Ctrl-C to stop.\n\n`,
+    `\nOpen Moltbook local network is up:\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n\nRollup JSON-RPC: getSlot, getBlock, getBlocks, getAccount, sendTransaction, getStatus, getGenesis,\ngetBaseFee, getPost, getFeed, getIdentity, getCommunity, getBounty (faucet = identity 1, agent = identity 2, community general).\nPress Ctrl-C to stop.\n\n`,
   );
 } catch (err) {
   await fatal(err);

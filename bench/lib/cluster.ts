@@ -21,7 +21,7 @@ import {
 } from '../../rollup/src/crypto/ed25519.ts';
 import { defaultGenesis, type Genesis } from '../../rollup/src/genesis/genesis.ts';
 import { DEV_HASHES_PER_TICK } from '../../rollup/src/node/devNet.ts';
-import { TRANSFER_GAS } from '../../rollup/src/params/txParams.ts';
+import { TX_VERSION } from '../../rollup/src/params/txParams.ts';
 import { signTransaction } from '../../rollup/src/tx/signTransaction.ts';
 import { encodeTransaction } from '../../rollup/src/tx/txCodec.ts';
 import { toHex } from '../../rollup/src/utils/hex.ts';
@@ -89,12 +89,11 @@ export function signTransfers(
         encodeTransaction(
           signTransaction(
             {
-              version: 1,
+              version: TX_VERSION,
               shard: 0,
               sender: from.publicKey,
               nonce: BigInt(n),
-              maxFeePerGas: 1n,
-              gasLimit: TRANSFER_GAS,
+              maxFee: 10_000n,
               payload: { kind: 'transfer', to: recipientOf(s, n), amount: 1n },
             },
             from.privateKey,

@@ -38,9 +38,15 @@ export {
 } from './crypto/ed25519.ts';
 export { signBlock, verifyBlockSignature } from './crypto/signBlock.ts';
 // Transactions, mempool and execution (pure; docs/transactions.md).
-export type { ApplyResult, StateMachine } from './execution/stateMachine.ts';
-export { TransferState } from './execution/transferState.ts';
-export { transferStateMachine } from './execution/transferStateMachine.ts';
+export { EconomyState } from './economy/economyState.ts';
+export {
+  applyTx,
+  beginSlot,
+  conservationHolds,
+  type EconomyApplyResult,
+} from './economy/economyStateMachine.ts';
+export type { EconomyContext, EconomyTx } from './economy/execTypes.ts';
+export { applyL2Event, type L2Event } from './economy/l2Events.ts';
 export {
   defaultGenesis,
   type Genesis,

@@ -3,12 +3,68 @@
 export { batchHash, blockHash } from './codec/blockCodec.ts';
 export { importPublicKey } from './crypto/ed25519.ts';
 export { verifyBlockSignature } from './crypto/signBlock.ts';
+export { revealCommitment } from './economy/commitReveal.ts';
+export {
+  type ContentBody,
+  ContentError,
+  type ContentErrorCode,
+  type ContentType,
+  contentTypeFor,
+  parseContent,
+} from './economy/contentSchema.ts';
+export { actionFee, commitDeposit, storageFee, txFee, txValue } from './economy/fees.ts';
+export { postIdOf } from './economy/ids.ts';
 export { type Genesis, genesisHash } from './genesis/genesis.ts';
-export { MIN_BASE_FEE, TRANSFER_GAS, TX_VERSION } from './params/txParams.ts';
+export {
+  CONTENT_BODY_MAX,
+  CONTENT_LANG_MAX,
+  CONTENT_LINK_MAX,
+  CONTENT_LINKS_MAX,
+  CONTENT_NAME_MAX,
+  CONTENT_TAG_MAX,
+  CONTENT_TAGS_MAX,
+  CONTENT_TITLE_MAX,
+  CONTENT_VERSION,
+} from './params/contentParams.ts';
+// Static rules of the economy the SDK checks before an agent pays for a transaction.
+export {
+  BOOST_WINDOW_SLOTS,
+  BOUNTY_MAX_DURATION_SLOTS,
+  BOUNTY_MIN_AMOUNT,
+  BOUNTY_MIN_DURATION_SLOTS,
+  MAX_CONTENT_BYTES,
+  MOLT,
+  NEWCOMER_BOUNTY_MAX,
+  REVEAL_WINDOW_SLOTS,
+  SLOTS_PER_DAY,
+} from './params/economyParams.ts';
+export {
+  INITIAL_BASE_FEE,
+  SLOT_INCREASE_CAP_DEN,
+  SLOT_INCREASE_CAP_NUM,
+} from './params/feeParams.ts';
+export { MAX_TX_BYTES, TX_VERSION, U64_MAX } from './params/txParams.ts';
 export type { PohEntry } from './poh/poh.ts';
 export { type PohRules, type PohVerdict, verifyEntries } from './poh/verifyEntries.ts';
 export { type BlockJson, blockFromJson } from './rpc/blockJson.ts';
 export { signTransaction } from './tx/signTransaction.ts';
-export type { SignedTransaction, TxPayload, UnsignedTransaction } from './tx/transaction.ts';
-export { encodeTransaction, txId } from './tx/txCodec.ts';
+export type {
+  ContentRef,
+  SignedTransaction,
+  StorageClass,
+  TxPayload,
+  UnsignedTransaction,
+} from './tx/transaction.ts';
+export {
+  decodeTransaction,
+  encodeTransaction,
+  isCommunityName,
+  txId,
+  txSigningMessage,
+} from './tx/txCodec.ts';
+export {
+  type ContentRejectCode,
+  type ContentValidation,
+  validateContent as validateTxContent,
+} from './tx/validateContent.ts';
 export type { SignedBlock } from './types/block.ts';

@@ -69,6 +69,12 @@ export class ByteWriter {
     return this;
   }
 
+  /** Empties the writer, keeping its buffer (a scratch writer reused across encodings). */
+  reset(): this {
+    this.#len = 0;
+    return this;
+  }
+
   finish(): Uint8Array {
     return this.#buf.slice(0, this.#len);
   }

@@ -2,6 +2,7 @@ import { ByteWriter } from '../codec/byteWriter.ts';
 import { HASHES_PER_TICK, SLOTS_PER_EPOCH, TICKS_PER_SLOT } from '../params/consensusParams.ts';
 import { U64_MAX } from '../params/txParams.ts';
 import { sha256 } from '../poh/poh.ts';
+import { isCommunityName } from '../tx/txCodec.ts';
 import { fromHex, toHex } from '../utils/hex.ts';
 import { RollupError } from '../utils/rollupError.ts';
 
@@ -19,6 +20,16 @@ export interface GenesisBalance {
   readonly balance: string;
 }
 
+/** An identity the shard knows from slot 0 (before the beacon relays L2 events). */
+export interface GenesisIdentity {
+  /** Identity id on the L2 registry, decimal string ≥ 1. */
+  readonly id: string;
+  /** L2 stake in micromolt, decimal string. */
+  readonly stake: string;
+  /** Ed25519 signer keys (hex) authorized for it. */
+  readonly signers: readonly string[];
+}
+
 /** The genesis of one shard: everything every validator must agree on before slot 1. */
 export interface Genesis {
   readonly version: 1;
@@ -29,6 +40,12 @@ export interface Genesis {
   readonly validators: readonly GenesisValidator[];
   /** Funded accounts of the shard's state at slot 0 (deposits from the L2 come later). */
   readonly accounts: readonly GenesisBalance[];
+  /** Identities and their signer keys at slot 0. */
+  readonly identities?: readonly GenesisIdentity[];
+  /** Communities that exist at slot 0 (names, economyParams COMMUNITY_NAME_*). */
+  readonly communities?: readonly string[];
+  /** µMOLT in the treasury pool at slot 0 (pays the §17.3 free tier), decimal string. */
+  readonly treasury?: string;
 }
 
 /** Most genesis accounts a file may list (bounds what a config file can make us allocate). */
@@ -50,6 +67,9 @@ export function defaultGenesis(
     ticksPerSlot: TICKS_PER_SLOT,
     slotsPerEpoch: SLOTS_PER_EPOCH,
     accounts: [],
+    identities: [],
+    communities: [],
+    treasury: '0',
     ...overrides,
     validators,
   };
@@ -121,18 +141,88 @@ export function parseGenesis(json: unknown): Genesis {
   });
   if (new Set(accounts.map((a) => a.pubkey)).size !== accounts.length)
     throw new GenesisError('genesis.duplicate_account', 'an account pubkey appears twice');
-  const supply = accounts.reduce((s, a) => s + BigInt(a.balance), 0n);
+  const treasury = g.treasury ?? '0';
+  if (typeof treasury !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(treasury))
+    throw new GenesisError('genesis.treasury', 'treasury must be a decimal string below 2^64');
+  const supply = accounts.reduce((s, a) => s + BigInt(a.balance), BigInt(treasury));
   if (supply > U64_MAX)
     throw new GenesisError('genesis.account_balance', 'total supply exceeds 2^64 - 1');
   return {
     version: 1,
     accounts,
+    identities: parseIdentities(g.identities ?? []),
+    communities: parseCommunities(g.communities ?? []),
+    treasury,
     shard: positiveInt(g.shard, 'shard', 0, 0xffff_ffff),
     hashesPerTick: positiveInt(g.hashesPerTick, 'hashesPerTick', 2, 10_000_000),
     ticksPerSlot: positiveInt(g.ticksPerSlot, 'ticksPerSlot', 1, 10_000),
     slotsPerEpoch: positiveInt(g.slotsPerEpoch, 'slotsPerEpoch', 1, 100_000_000),
     validators: parsed,
   };
+}
+
+function parseIdentities(json: unknown): GenesisIdentity[] {
+  if (!Array.isArray(json) || json.length > MAX_GENESIS_ACCOUNTS)
+    throw new GenesisError(
+      'genesis.identities',
+      `identities must be a list of at most ${MAX_GENESIS_ACCOUNTS}`,
+    );
+  const ids = new Set<string>();
+  const signers = new Set<string>();
+  return json.map((x: unknown, i) => {
+    const o = (typeof x === 'object' && x !== null ? x : {}) as Record<string, unknown>;
+    if (typeof o.id !== 'string' || !/^[1-9][0-9]{0,18}$/.test(o.id) || BigInt(o.id) > U64_MAX)
+      throw new GenesisError(
+        'genesis.identity_id',
+        `identities[${i}].id must be a decimal string ≥ 1`,
+      );
+    if (
+      typeof o.stake !== 'string' ||
+      !/^(0|[1-9][0-9]{0,19})$/.test(o.stake) ||
+      BigInt(o.stake) > U64_MAX
+    )
+      throw new GenesisError(
+        'genesis.identity_stake',
+        `identities[${i}].stake must be a decimal string below 2^64`,
+      );
+    if (ids.has(o.id))
+      throw new GenesisError('genesis.identity_id', `identity ${o.id} appears twice`);
+    ids.add(o.id);
+    if (!Array.isArray(o.signers) || o.signers.length > 16)
+      throw new GenesisError(
+        'genesis.identity_signers',
+        `identities[${i}].signers must be a list of at most 16 keys`,
+      );
+    const keys = o.signers.map((k: unknown, j) => {
+      if (fromHex(k, 32) === null)
+        throw new GenesisError(
+          'genesis.identity_signers',
+          `identities[${i}].signers[${j}] must be 32 bytes of hex`,
+        );
+      const hex = (k as string).toLowerCase().replace(/^0x/, '');
+      if (signers.has(hex))
+        throw new GenesisError('genesis.identity_signers', `signer ${hex} appears twice`);
+      signers.add(hex);
+      return hex;
+    });
+    return { id: o.id, stake: o.stake, signers: keys };
+  });
+}
+
+function parseCommunities(json: unknown): string[] {
+  if (!Array.isArray(json) || json.length > 1_000)
+    throw new GenesisError(
+      'genesis.communities',
+      'communities must be a list of at most 1,000 names',
+    );
+  const names = json.map((n: unknown, i) => {
+    if (typeof n !== 'string' || !isCommunityName(n))
+      throw new GenesisError('genesis.communities', `communities[${i}] must be 3-32 of [a-z0-9-]`);
+    return n;
+  });
+  if (new Set(names).size !== names.length)
+    throw new GenesisError('genesis.communities', 'a community appears twice');
+  return names;
 }
 
 /** Hash of the canonical encoding: the PoH chain of the shard starts here. */
@@ -151,6 +241,16 @@ export function genesisHash(g: Genesis): Uint8Array {
   w.u32(g.accounts.length);
   for (const a of g.accounts)
     w.fixed(fromHex(a.pubkey, 32) as Uint8Array, 32).u64n(BigInt(a.balance));
+  const identities = g.identities ?? [];
+  w.u32(identities.length);
+  for (const i of identities) {
+    w.u64n(BigInt(i.id)).u64n(BigInt(i.stake)).u32(i.signers.length);
+    for (const k of i.signers) w.fixed(fromHex(k, 32) as Uint8Array, 32);
+  }
+  const communities = g.communities ?? [];
+  w.u32(communities.length);
+  for (const c of communities) w.bytes(new TextEncoder().encode(c));
+  w.u64n(BigInt(g.treasury ?? '0'));
   return sha256(w.finish());
 }
 

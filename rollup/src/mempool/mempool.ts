@@ -1,9 +1,11 @@
+import { txFee } from '../economy/fees.ts';
 import {
   MEMPOOL_MAX_BYTES,
   MEMPOOL_MAX_PER_SENDER,
   MEMPOOL_MAX_TXS,
   REPLACEMENT_BUMP_PERCENT,
 } from '../params/txParams.ts';
+import { intrinsicGas } from '../tx/intrinsicGas.ts';
 import type { ValidTx } from '../tx/validateTransaction.ts';
 import { toHex } from '../utils/hex.ts';
 import { BinaryHeap } from './binaryHeap.ts';
@@ -28,11 +30,11 @@ export type AddResult =
   | { readonly kind: 'rejected'; readonly code: MempoolRejectCode; readonly reason: string };
 
 export interface TakeOpts {
-  /** Gas the block may still hold; a tx counts for its gas limit (its gas is known only later). */
+  /** Gas the block may still hold; a tx counts for its action's gas (intrinsicGas). */
   readonly gasBudget: bigint;
   /** §7.6: most gas one sender may have in the block (senderGasCap(slotGasLimit)). */
   readonly senderGasCap: bigint;
-  /** Base fee of the slot: txs whose max fee per gas is below it wait. */
+  /** Base fee B of the slot: txs whose max fee is below their fee at B wait (economy/fees.ts). */
   readonly baseFee: bigint;
   /** The sender account's nonce in the state the block builds on. */
   readonly nonceOf: (sender: Uint8Array) => bigint;
@@ -47,7 +49,12 @@ interface Entry {
   readonly seq: number;
 }
 
-/** Higher fee first, then earlier arrival. */
+/** Whether the entry's max fee covers its fee at base fee `baseFee`. */
+function affordable(e: Entry, baseFee: bigint): boolean {
+  return e.fee >= txFee(e.v.tx.payload, baseFee);
+}
+
+/** Higher max fee first, then earlier arrival. */
 function before(a: Entry, b: Entry): boolean {
   return a.fee !== b.fee ? a.fee > b.fee : a.seq < b.seq;
 }
@@ -56,7 +63,7 @@ function before(a: Entry, b: Entry): boolean {
  * Pending transactions of one shard, bounded in count, per-sender count and bytes.
  *
  * - Per sender: a queue sorted by nonce. Same sender and nonce: the new tx replaces the pooled one
- *   only if its max fee per gas is ≥ old × (100 + bumpPercent) / 100 (rounded up) and > old.
+ *   only if its max fee is ≥ old × (100 + bumpPercent) / 100 (rounded up) and > old.
  * - Eviction when over a bound: the victim is a sender's last (highest-nonce) tx, so queues stay
  *   gap-free; among senders' tails that are not also their queue's first tx, the lowest fee goes
  *   first (newest on ties); a sender's first tx — its next-executable one — goes only when no
@@ -120,7 +127,7 @@ export class Mempool {
       v,
       sender,
       nonce: v.tx.nonce,
-      fee: v.tx.maxFeePerGas,
+      fee: v.tx.maxFee,
       seq: this.#seq++,
     };
     const queue = this.#senders.get(sender) ?? [];
@@ -134,7 +141,7 @@ export class Mempool {
         return {
           kind: 'rejected',
           code: 'mempool.replacement_underpriced',
-          reason: `max fee per gas ${entry.fee} < ${min > old.fee ? min : old.fee + 1n} to replace nonce ${old.nonce}`,
+          reason: `max fee ${entry.fee} < ${min > old.fee ? min : old.fee + 1n} to replace nonce ${old.nonce}`,
         };
       this.#remove(old);
       replaced = old;
@@ -160,7 +167,7 @@ export class Mempool {
         return {
           kind: 'rejected',
           code: 'mempool.full',
-          reason: `pool full and max fee per gas ${entry.fee} is the lowest`,
+          reason: `pool full and max fee ${entry.fee} is the lowest`,
         };
       }
       evicted.push(victim);
@@ -195,13 +202,14 @@ export class Mempool {
       while (queue[0] !== undefined && (queue[0] as Entry).nonce < nonce)
         this.#remove(queue[0] as Entry);
       const head = queue[0];
-      if (head !== undefined && head.nonce === nonce && head.fee >= opts.baseFee) heap.push(head);
+      if (head !== undefined && head.nonce === nonce && affordable(head, opts.baseFee))
+        heap.push(head);
     }
     const taken: ValidTx[] = [];
     const senderGas = new Map<string, bigint>();
     let budget = opts.gasBudget;
     for (let e = heap.pop(); e !== undefined; e = heap.pop()) {
-      const gas = e.v.tx.gasLimit;
+      const gas = intrinsicGas(e.v.tx.payload);
       const used = senderGas.get(e.sender) ?? 0n;
       if (gas > budget || used + gas > opts.senderGasCap) continue; // this sender is done
       budget -= gas;
@@ -210,7 +218,7 @@ export class Mempool {
       this.#remove(e);
       taken.push(e.v);
       const next = queue[0];
-      if (next !== undefined && next.nonce === e.nonce + 1n && next.fee >= opts.baseFee)
+      if (next !== undefined && next.nonce === e.nonce + 1n && affordable(next, opts.baseFee))
         heap.push(next);
     }
     return taken;

@@ -1,13 +1,20 @@
 import type { KeyObject } from 'node:crypto';
 import { batchHash } from '../codec/blockCodec.ts';
 import { signBlock } from '../crypto/signBlock.ts';
-import type { TransferState } from '../execution/transferState.ts';
+import type { EconomyState } from '../economy/economyState.ts';
+import type { EconomyContext } from '../economy/execTypes.ts';
 import type { PohEntry } from '../poh/poh.ts';
 import type { ValidTx } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
 import type { Bank } from './forks.ts';
-import { type ExecDeps, executeValidTx, type SenderGas } from './replay.ts';
+import {
+  blockContext,
+  type ExecDeps,
+  executeValidTx,
+  openBlockState,
+  type SenderGas,
+} from './replay.ts';
 
 /** No DA commitment yet (the DA issue fills this field). */
 const NO_DA_COMMITMENT = new Uint8Array(48);
@@ -19,7 +26,7 @@ interface Batch {
 
 export interface BuiltBlock {
   readonly block: SignedBlock;
-  readonly state: TransferState;
+  readonly state: EconomyState;
   /** Txs executed but whose PoH record landed after the slot's last tick: back to the mempool. */
   readonly late: readonly ValidTx[];
   readonly included: readonly ValidTx[];
@@ -38,7 +45,8 @@ export class BlockBuilder {
   /** Block flags (BLOCK_FLAGS), decided by the node when the slot starts. */
   readonly flags: number;
   readonly #deps: ExecDeps;
-  #state: TransferState;
+  readonly #ctx: EconomyContext;
+  #state: EconomyState;
   readonly #senderGas: SenderGas = new Map();
   readonly #batches = new Map<string, Batch>();
   #gas = 0n;
@@ -48,11 +56,17 @@ export class BlockBuilder {
     this.slot = slot;
     this.flags = flags;
     this.#deps = deps;
-    this.#state = parent.state.clone();
+    this.#ctx = blockContext(slot, parent);
+    this.#state = openBlockState(parent, this.#ctx);
   }
 
   get gasUsed(): bigint {
     return this.#gas;
+  }
+
+  /** The base fee B at the working state's position (§10.5). */
+  baseFee(): bigint {
+    return this.#state.baseFee();
   }
 
   /** Nonce of `sender` in the working state (the mempool takes txs in order from it). */
@@ -71,7 +85,7 @@ export class BlockBuilder {
     const txs: ValidTx[] = [];
     const rejected: ValidTx[] = [];
     for (const c of candidates) {
-      const r = executeValidTx(this.#state, c, this.#senderGas, this.#deps);
+      const r = executeValidTx(this.#state, c, this.#senderGas, this.#ctx);
       if (r.kind === 'included') {
         txs.push(c);
         this.#gas += r.gas;
@@ -102,10 +116,10 @@ export class BlockBuilder {
       .filter((b) => !included.includes(b))
       .flatMap((b) => b.txs);
     if (late.length > 0) {
-      this.#state = this.parent.state.clone();
+      this.#state = openBlockState(this.parent, this.#ctx);
       const gas: SenderGas = new Map();
       for (const t of included.flatMap((b) => b.txs))
-        executeValidTx(this.#state, t, gas, this.#deps);
+        executeValidTx(this.#state, t, gas, this.#ctx);
     }
     const txs = included.flatMap((b) => b.txs);
     const block = signBlock(

@@ -14,6 +14,15 @@ import { NodeError } from './validatorNode.ts';
 const DEV_STAKE = '1000000000000';
 /** Balance of the development faucet account: 1,000,000 MOLT in micromolt. */
 const DEV_FAUCET_BALANCE = '1000000000000';
+/**
+ * Content actions need an identity (§6.3), and votes and bounty answers a second one (nobody votes
+ * on or answers their own post): the faucet key signs for identity 1 and the agent key for
+ * identity 2, each staking the §C.5 minimum of 100 MOLT, in the community `general`.
+ */
+const DEV_IDENTITY_STAKE = '100000000';
+const DEV_COMMUNITY = 'general';
+/** Balance of the development agent account: 1,000 MOLT in micromolt. */
+const DEV_AGENT_BALANCE = '1000000000';
 /** Epoch length of the development network (short, so epoch logic is exercised locally). */
 const DEV_SLOTS_PER_EPOCH = 1_000;
 /**
@@ -34,9 +43,18 @@ export interface DevNet {
   readonly genesis: Genesis;
   readonly genesisPath: string;
   readonly validators: readonly DevValidator[];
-  /** A funded account for trying transfers (its key is in `faucet-key.pem`). */
+  /**
+   * A funded account for trying transfers (its key is in `faucet-key.pem`); on a network created
+   * by this version it is also the signer of identity 1, which can post in `general`.
+   */
   readonly faucet: Ed25519KeyPair;
   readonly faucetKeyPath: string;
+  /**
+   * A second funded key (`agent-key.pem`), the signer of identity 2 on a network created by this
+   * version: it can vote on and answer the faucet identity's posts.
+   */
+  readonly agent: Ed25519KeyPair;
+  readonly agentKeyPath: string;
   readonly created: boolean;
 }
 
@@ -76,6 +94,8 @@ export function loadOrCreateDevNet(dataDir: string, count = 4): DevNet {
   }
   const faucetKeyPath = join(dataDir, 'faucet-key.pem');
   const faucet = loadOrCreateKey(faucetKeyPath);
+  const agentKeyPath = join(dataDir, 'agent-key.pem');
+  const agent = loadOrCreateKey(agentKeyPath);
   let genesis: Genesis;
   if (hadGenesis) {
     let json: unknown;
@@ -97,7 +117,16 @@ export function loadOrCreateDevNet(dataDir: string, count = 4): DevNet {
       {
         hashesPerTick: DEV_HASHES_PER_TICK,
         slotsPerEpoch: DEV_SLOTS_PER_EPOCH,
-        accounts: [{ pubkey: toHex(faucet.key.publicKey), balance: DEV_FAUCET_BALANCE }],
+        accounts: [
+          { pubkey: toHex(faucet.key.publicKey), balance: DEV_FAUCET_BALANCE },
+          { pubkey: toHex(agent.key.publicKey), balance: DEV_AGENT_BALANCE },
+        ],
+        identities: [faucet, agent].map((k, i) => ({
+          id: String(i + 1),
+          stake: DEV_IDENTITY_STAKE,
+          signers: [toHex(k.key.publicKey)],
+        })),
+        communities: [DEV_COMMUNITY],
       },
     );
     writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);
@@ -109,6 +138,8 @@ export function loadOrCreateDevNet(dataDir: string, count = 4): DevNet {
     validators,
     faucet: faucet.key,
     faucetKeyPath,
+    agent: agent.key,
+    agentKeyPath,
     created: created || faucet.created,
   };
 }

@@ -8,7 +8,7 @@ import type {
   Tower,
 } from '../consensus/tower.ts';
 import { type SignedVote, voteSlot } from '../consensus/vote.ts';
-import type { TransferState } from '../execution/transferState.ts';
+import type { EconomyState } from '../economy/economyState.ts';
 import type { ValidTx } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { toHex } from '../utils/hex.ts';
@@ -26,7 +26,7 @@ export interface Bank {
   readonly lastHash: Uint8Array;
   readonly tickHeight: number;
   readonly block: SignedBlock | null;
-  readonly state: TransferState;
+  readonly state: EconomyState;
   /** The block's transactions, validated (what goes back to the mempool if the fork loses). */
   readonly txs: readonly ValidTx[];
 }

@@ -2,8 +2,9 @@ import { batchHash } from '../codec/blockCodec.ts';
 import { CodecError } from '../codec/codecError.ts';
 import { ConsensusError } from '../consensus/consensusError.ts';
 import { decodeVote, type SignedVote, verifyVoteSignature } from '../consensus/vote.ts';
-import type { ExecutionContext, StateMachine } from '../execution/stateMachine.ts';
-import type { TransferState } from '../execution/transferState.ts';
+import type { EconomyState } from '../economy/economyState.ts';
+import { applyTx, beginSlot } from '../economy/economyStateMachine.ts';
+import type { EconomyContext } from '../economy/execTypes.ts';
 import type { Genesis } from '../genesis/genesis.ts';
 import { SLOT_GAS_LIMIT } from '../params/txParams.ts';
 import type { PohEntry } from '../poh/poh.ts';
@@ -23,7 +24,7 @@ import {
   validateStateless,
 } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
-import { toHex } from '../utils/hex.ts';
+import { fromHex, toHex } from '../utils/hex.ts';
 import type { Bank } from './forks.ts';
 
 /** Why a block is invalid: a stable code (`block.<reason>`) and a message. */
@@ -39,8 +40,21 @@ export type ReplayVerdict =
 export interface ExecDeps {
   readonly genesis: Genesis;
   readonly keys: SignerKeyCache;
-  readonly sm: StateMachine<TransferState>;
-  readonly ctx: ExecutionContext;
+}
+
+/** The execution context of a block at `slot` on `parent` (economy/execTypes.ts). */
+export function blockContext(slot: number, parent: Bank): EconomyContext {
+  return { slot: BigInt(slot), pohHash: parent.lastHash };
+}
+
+/**
+ * A block's working state: a fork of its parent's state with the slot's scheduled work done
+ * (economy beginSlot: deadlines, fee-market roll-over, monetary periods), before any transaction.
+ */
+export function openBlockState(parent: Bank, ctx: EconomyContext): EconomyState {
+  const state = parent.state.clone();
+  beginSlot(state, ctx);
+  return state;
 }
 
 /** Gas used per sender within one block, for the §7.6 cap. */
@@ -57,14 +71,15 @@ export type ExecOutcome =
  * be in a block; it has changed `state`.
  */
 export function executeTx(
-  state: TransferState,
+  state: EconomyState,
   bytes: Uint8Array,
   senderGas: SenderGas,
   deps: ExecDeps,
+  ctx: EconomyContext,
 ): ExecOutcome {
   const v = validateStateless(bytes, { shard: deps.genesis.shard, keys: deps.keys });
   if (v.kind === 'rejected') return { kind: 'excluded', code: v.code, reason: v.reason };
-  return executeValidTx(state, v, senderGas, deps);
+  return executeValidTx(state, v, senderGas, ctx);
 }
 
 /**
@@ -73,22 +88,22 @@ export function executeTx(
  * The leader path, and replay of transactions the verifier threads already checked.
  */
 export function executeValidTx(
-  state: TransferState,
+  state: EconomyState,
   v: ValidTx,
   senderGas: SenderGas,
-  deps: ExecDeps,
+  ctx: EconomyContext,
 ): ExecOutcome {
   const sender = toHex(v.tx.sender);
   const bad = validateAgainstState(v.tx, {
     account: (k) => state.account(k),
-    baseFee: deps.ctx.baseFee,
+    baseFee: state.baseFee(),
     senderGasUsed: senderGas.get(sender) ?? 0n,
   });
   if (bad !== null) return { kind: 'excluded', code: bad.code, reason: bad.reason };
-  const r = deps.sm.apply(state, v.tx, deps.ctx);
+  const r = applyTx(state, { tx: v.tx, id: fromHex(v.id, 32) as Uint8Array }, ctx);
   if (r.kind === 'invalid') return { kind: 'excluded', code: r.code, reason: r.reason };
-  senderGas.set(sender, (senderGas.get(sender) ?? 0n) + v.tx.gasLimit);
-  return { kind: 'included', valid: v, gas: v.tx.gasLimit };
+  senderGas.set(sender, (senderGas.get(sender) ?? 0n) + r.gas);
+  return { kind: 'included', valid: v, gas: r.gas };
 }
 
 export interface ReplayDeps extends ExecDeps {
@@ -175,7 +190,8 @@ export async function replayBlock(
   if (at !== block.transactions.length)
     return invalid('entry_tx_counts', `${block.transactions.length - at} transactions in no batch`);
 
-  const state = parent.state.clone();
+  const ctx = blockContext(block.slot, parent);
+  const state = openBlockState(parent, ctx);
   const senderGas: SenderGas = new Map();
   let gas = 0n;
   const txs: ValidTx[] = [];
@@ -185,8 +201,8 @@ export async function replayBlock(
       return invalid('transaction', `tx ${i}: ${pre.code}: ${pre.reason}`);
     const r =
       pre === undefined
-        ? executeTx(state, bytes, senderGas, deps)
-        : executeValidTx(state, pre, senderGas, deps);
+        ? executeTx(state, bytes, senderGas, deps, ctx)
+        : executeValidTx(state, pre, senderGas, ctx);
     if (r.kind === 'excluded') return invalid('transaction', `tx ${i}: ${r.code}: ${r.reason}`);
     txs.push(r.valid);
     gas += r.gas;

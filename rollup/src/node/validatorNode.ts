@@ -34,13 +34,17 @@ import {
 import type { Ed25519KeyPair } from '../crypto/ed25519.ts';
 import { importPublicKey } from '../crypto/ed25519.ts';
 import { signBlock, verifyBlockSignature } from '../crypto/signBlock.ts';
-import { TransferState } from '../execution/transferState.ts';
-import { transferStateMachine } from '../execution/transferStateMachine.ts';
+import { EconomyState, identityKey } from '../economy/economyState.ts';
+import { contentOf } from '../economy/fees.ts';
+import { genesisState } from '../economy/genesisState.ts';
+import { postIdOf } from '../economy/ids.ts';
 import { type Genesis, genesisHash } from '../genesis/genesis.ts';
+import { ContentPool } from '../mempool/contentPool.ts';
 import { Mempool } from '../mempool/mempool.ts';
 import { createNodeMetrics, type NodeMetrics } from '../metrics/nodeMetrics.ts';
 import { registerBlockSync, requestBlocks } from '../p2p/blockSync.ts';
 import { MAX_SYNC_BLOCKS } from '../p2p/blockSyncCodec.ts';
+import { decodeContentMessage, encodeContentMessage } from '../p2p/contentGossipCodec.ts';
 import {
   createP2pNode,
   dialPeers,
@@ -59,11 +63,12 @@ import {
   targetTickNs,
 } from '../params/consensusParams.ts';
 import { NUM_CONSECUTIVE_LEADER_SLOTS } from '../params/towerParams.ts';
-import { MIN_BASE_FEE, SLOT_GAS_LIMIT, senderGasCap } from '../params/txParams.ts';
+import { SLOT_GAS_LIMIT, senderGasCap } from '../params/txParams.ts';
 import type { PohEntry } from '../poh/poh.ts';
 import { PohService } from '../poh/pohService.ts';
 import { PohVerifierPool } from '../poh/pohVerifierPool.ts';
 import { adminRpcHandlers } from '../rpc/adminRpcHandlers.ts';
+import { type EconomyRpcView, economyRpcHandlers } from '../rpc/economyRpcHandlers.ts';
 import {
   type AccountJson,
   type Commitment,
@@ -73,16 +78,21 @@ import {
 } from '../rpc/nodeRpcHandlers.ts';
 import { type NodeHealth, RpcServer } from '../rpc/rpcServer.ts';
 import { ChainStore, STORE_VERSION } from '../store/chainStore.ts';
+import { type ContentStore, LevelContentStore } from '../store/contentStore.ts';
+import { type FeedEntry, FeedIndex, type FeedQuery, feedEntryOf } from '../store/feedIndex.ts';
+import { intrinsicGas } from '../tx/intrinsicGas.ts';
 import { SignerKeyCache } from '../tx/signerKeyCache.ts';
+import type { ContentRef, SignedTransaction } from '../tx/transaction.ts';
 import { decodeTxBatch, encodeTxBatch, MAX_GOSSIP_BATCH_TXS } from '../tx/txBatchCodec.ts';
 import { TxVerifierPool } from '../tx/txVerifierPool.ts';
+import { validateContent } from '../tx/validateContent.ts';
 import {
   type ValidTx,
   validateAgainstState,
   validateStateless,
 } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
-import { toHex } from '../utils/hex.ts';
+import { fromHex, toHex } from '../utils/hex.ts';
 import { RollupError } from '../utils/rollupError.ts';
 import { BlockBuilder } from './blockBuilder.ts';
 import { CR_LIST_DELAY_SLOTS, FORCED_GRACE_SLOTS, ForcedInclusion } from './forcedInclusion.ts';
@@ -156,7 +166,7 @@ function errorCode(err: unknown): string | null {
  * BFT, leader slots, libp2p gossip and block sync, mempool and RPC, wired explicitly. Everything
  * that changes the fork tree runs on one serial queue; PoH ticks drive leader slots.
  */
-export class ValidatorNode implements NodeRpcView {
+export class ValidatorNode implements NodeRpcView, EconomyRpcView {
   readonly #opts: ValidatorNodeOpts;
   readonly #deps: ValidatorNodeDeps;
   readonly #metrics: NodeMetrics;
@@ -174,7 +184,12 @@ export class ValidatorNode implements NodeRpcView {
   readonly #keys = new SignerKeyCache();
   readonly #exec: ExecDeps;
   readonly #mempool = new Mempool();
+  /** Bodies of content transactions waiting in the mempool (§9.1: content beside the chain). */
+  readonly #contentPool = new ContentPool();
+  /** Posts by community and author, newest first (§10.4 feeds). */
+  readonly #feed = new FeedIndex();
   #store: ChainStore | null = null;
+  #content: ContentStore | null = null;
   #forks: Forks | null = null;
   #poh: PohService | null = null;
   #verifier: PohVerifierPool | null = null;
@@ -229,12 +244,7 @@ export class ValidatorNode implements NodeRpcView {
     this.#minorityHaltSlots = opts.minorityHaltSlots ?? MINORITY_HALT_SLOTS;
     this.#forced = new ForcedInclusion(this.#stakes, opts.crListDelaySlots ?? CR_LIST_DELAY_SLOTS);
     this.#metrics = deps.metrics ?? createNodeMetrics({ shard: String(opts.genesis.shard) });
-    this.#exec = {
-      genesis: opts.genesis,
-      keys: this.#keys,
-      sm: transferStateMachine,
-      ctx: { baseFee: MIN_BASE_FEE },
-    };
+    this.#exec = { genesis: opts.genesis, keys: this.#keys };
   }
 
   get metrics(): NodeMetrics {
@@ -268,7 +278,9 @@ export class ValidatorNode implements NodeRpcView {
           'node.store_version',
           `${this.#opts.dataDir} holds a store of layout ${bound.version}, this node uses ${STORE_VERSION}; start over with a fresh data directory (npm start -- --reset)`,
         );
+      this.#content = await LevelContentStore.open(`${this.#opts.dataDir}/content`);
       this.#forks = await this.#restore(store);
+      this.#rebuildFeed(this.#forks);
       this.#verifier = new PohVerifierPool({
         threads: this.#opts.verifierThreads ?? Math.max(1, availableParallelism() - 1),
       });
@@ -343,12 +355,7 @@ export class ValidatorNode implements NodeRpcView {
       tickHeight: 0,
       block: null,
       txs: [],
-      state: TransferState.genesis(
-        this.genesis.accounts.map((a) => ({
-          key: Buffer.from(a.pubkey, 'hex'),
-          balance: BigInt(a.balance),
-        })),
-      ),
+      state: genesisState(this.genesis),
     };
     const root = await store.root();
     const start = (await this.#snapshotBank(store, root)) ?? gen;
@@ -412,6 +419,22 @@ export class ValidatorNode implements NodeRpcView {
   }
 
   /**
+   * The feed index after a restart: every post of the root's state, then those the unrooted banks
+   * created (their blocks were replayed without #addBank).
+   */
+  #rebuildFeed(forks: Forks): void {
+    const entries: FeedEntry[] = [];
+    for (const [, p] of forks.root.state.posts.entries()) entries.push(feedEntryOf(p));
+    for (const b of forks.banks())
+      if (b.slot > forks.root.slot)
+        for (const t of b.txs) {
+          const p = createdPost(b, t);
+          if (p !== null) entries.push(p);
+        }
+    this.#feed.load(entries);
+  }
+
+  /**
    * The bank of the latest state snapshot, checked against the stored block's state root; null
    * (replay from genesis) when there is none or it does not match.
    */
@@ -423,9 +446,9 @@ export class ValidatorNode implements NodeRpcView {
     if (snap === null || root === null || snap.root.slot > root.slot) return null;
     const block = await store.getBlock(snap.root.hash);
     if (block === null) return null;
-    let state: TransferState;
+    let state: EconomyState;
     try {
-      state = TransferState.fromSnapshot(snap.state);
+      state = EconomyState.fromSnapshot(snap.state);
     } catch {
       this.#deps.log('restore: the state snapshot is unreadable; replaying from genesis');
       return null;
@@ -639,7 +662,7 @@ export class ValidatorNode implements NodeRpcView {
       ...this.#mempool.take({
         gasBudget: budget,
         senderGasCap: senderGasCap(SLOT_GAS_LIMIT),
-        baseFee: this.#exec.ctx.baseFee,
+        baseFee: b.baseFee(),
         nonceOf: (s) => b.nonceOf(s),
       }),
     ];
@@ -851,6 +874,7 @@ export class ValidatorNode implements NodeRpcView {
 
   #addBank(bank: Bank, produced: boolean): void {
     this.#f.add(bank);
+    this.#onContentIncluded(bank);
     this.#addedAt.set(bank.slot, process.hrtime.bigint());
     this.#metrics.slot.set(this.#f.best().slot);
     const block = bank.block as SignedBlock;
@@ -1057,6 +1081,8 @@ export class ValidatorNode implements NodeRpcView {
   async #setRoot(bank: Bank): Promise<void> {
     const f = this.#f;
     const { rooted, pruned } = f.setRoot(bank);
+    // Every branch not descending from the new root is gone: fold its ancestors' layers in.
+    bank.state.compact();
     await (this.#store as ChainStore).setRoot(
       { slot: bank.slot, hash: bank.hash },
       rooted.map((b) => ({ slot: b.slot, hash: b.hash })),
@@ -1083,16 +1109,138 @@ export class ValidatorNode implements NodeRpcView {
    * Admission from a client (RPC, SDK): steps 1-4 (decode, signature) on the verifier threads,
    * then steps 5-7 against the best bank's state, the mempool, and batched gossip.
    */
-  async submitTransaction(bytes: Uint8Array): Promise<SubmitResult> {
+  async submitTransaction(bytes: Uint8Array, content?: Uint8Array): Promise<SubmitResult> {
     const pool = this.#txVerifier;
     const v =
       pool === null
         ? validateStateless(bytes, { shard: this.genesis.shard, keys: this.#keys })
         : await pool.verify(bytes);
     if (v.kind === 'rejected') return { kind: 'rejected', code: v.code, reason: v.reason };
+    const ref = contentOf(v.tx.payload);
+    if (ref === null) {
+      if (content !== undefined)
+        return {
+          kind: 'rejected',
+          code: 'content.unexpected',
+          reason: 'a body was sent with a transaction that references no content',
+        };
+      const r = this.#admitValid(v);
+      if (r.kind === 'accepted') this.#queueGossipTx(bytes);
+      return r;
+    }
+    // §9.1: the body travels beside its transaction; without one here, the node's copy is used.
+    const c = validateContent(v.tx.payload, content ?? (await this.contentBody(ref.hash)));
+    if (c.kind === 'rejected') return { kind: 'rejected', code: c.code, reason: c.reason };
+    if (c.kind === 'none') throw new Error('contentOf and contentTypeFor disagree');
+    const hex = toHex(ref.hash);
+    const had = this.#contentPool.get(hex) !== null;
+    if (!(await this.#keepBody(ref, c.bytes, v.id)))
+      return {
+        kind: 'rejected',
+        code: 'content.pool_full',
+        reason: 'too many bodies wait for inclusion; retry later',
+      };
     const r = this.#admitValid(v);
-    if (r.kind === 'accepted') this.#queueGossipTx(bytes);
+    if (r.kind === 'accepted')
+      void this.#publish('content', encodeContentMessage({ tx: bytes, body: c.bytes }));
+    else if (!had) this.#contentPool.delete(hex);
     return r;
+  }
+
+  /**
+   * Keeps a checked body until its transaction is in a block (then it moves to the content
+   * store); false when the pool is full even after dropping bodies whose transactions are gone.
+   */
+  async #keepBody(ref: ContentRef, body: Uint8Array, txId: string): Promise<boolean> {
+    const hex = toHex(ref.hash);
+    if (this.#contentPool.get(hex) === null && (await this.#content?.has(ref.hash)) === true)
+      return true;
+    const slot = this.#pohSlot();
+    if (this.#contentPool.add(hex, body, txId, slot) !== 'full') return true;
+    this.#contentPool.sweep(slot, (id) => this.#mempool.has(id));
+    return this.#contentPool.add(hex, body, txId, slot) !== 'full';
+  }
+
+  /**
+   * After a bank is added: its new posts go into the feed index, the bodies of its content
+   * transactions move from the pool to the content store, and bodies whose transactions left the
+   * mempool long ago are dropped.
+   */
+  #onContentIncluded(bank: Bank): void {
+    for (const t of bank.txs) {
+      const ref = contentOf(t.tx.payload);
+      if (ref === null) continue;
+      const post = createdPost(bank, t);
+      if (post !== null) this.#feed.add(post);
+      const hex = toHex(ref.hash);
+      const body = this.#contentPool.get(hex);
+      const store = this.#content;
+      if (body === null || store === null) continue;
+      store.put(ref.hash, body).then(
+        () => this.#contentPool.delete(hex),
+        (err: unknown) => this.#deps.log(`content: storing ${hex.slice(0, 12)}… failed: ${err}`),
+      );
+    }
+    this.#contentPool.sweep(this.#pohSlot(), (id) => this.#mempool.has(id));
+  }
+
+  /**
+   * A gossiped content message: the transaction (steps 1-4 on the verifier threads), its body
+   * against the signed ContentRef, then admission. REJECT (the peer's score drops) for a forged or
+   * malformed transaction, a message without content, or a body that does not match; IGNORE for a
+   * transaction this node cannot use now (nonce, fee, pool full) unless it is already on chain.
+   */
+  async #onGossipContent(data: Uint8Array): Promise<GossipVerdict> {
+    let m: ReturnType<typeof decodeContentMessage>;
+    try {
+      m = decodeContentMessage(data);
+    } catch (err) {
+      if (errorCode(err) !== null) return 'reject';
+      throw err;
+    }
+    const pool = this.#txVerifier;
+    const v =
+      pool === null
+        ? validateStateless(m.tx, { shard: this.genesis.shard, keys: this.#keys })
+        : await pool.verify(m.tx);
+    if (v.kind === 'rejected') return 'reject';
+    const c = validateContent(v.tx.payload, m.body);
+    if (c.kind !== 'valid') return 'reject';
+    if (this.#forks === null || this.#stopping) return 'ignore';
+    const hex = toHex(c.ref.hash);
+    try {
+      if (this.#onChain(v.tx, v.id, c.ref)) {
+        // Executed already (the block came first): keep the body this node missed.
+        if (this.#contentPool.get(hex) === null && (await this.#content?.has(c.ref.hash)) === false)
+          await this.#content?.put(c.ref.hash, c.bytes);
+        return 'accept';
+      }
+      const had = this.#contentPool.get(hex) !== null;
+      if (!(await this.#keepBody(c.ref, c.bytes, v.id))) return 'ignore';
+      const r = this.#admitValid(v);
+      if (r.kind === 'accepted' || r.code === 'mempool.duplicate') return 'accept';
+      if (!had) this.#contentPool.delete(hex);
+      return 'ignore';
+    } catch (err) {
+      // Our store failed (or closed while stopping): not the sender's fault.
+      this.#deps.log(
+        `content: gossip body ${hex.slice(0, 12)}… not kept: ${(err as Error).message}`,
+      );
+      return 'ignore';
+    }
+  }
+
+  /** Whether `tx` already executed on the best fork with this content (its post or profile). */
+  #onChain(tx: SignedTransaction, id: string, ref: ContentRef): boolean {
+    const state = this.#f.best().state;
+    if (tx.nonce >= state.account(tx.sender).nonce) return false;
+    if (tx.payload.kind === 'updateProfile') {
+      const identity = state.accounts.get(toHex(tx.sender))?.identity ?? 0n;
+      const profile = state.profiles.get(identityKey(identity));
+      return profile !== undefined && Buffer.compare(profile.contentHash, ref.hash) === 0;
+    }
+    const post = state.posts.get(toHex(postIdOf(fromHex(id) as Uint8Array)));
+    return post !== undefined && Buffer.compare(post.contentHash, ref.hash) === 0;
   }
 
   /** Accepted txs leave in batches: at most every TX_GOSSIP_FLUSH_MS or MAX_GOSSIP_BATCH_TXS. */
@@ -1118,7 +1266,7 @@ export class ValidatorNode implements NodeRpcView {
       return { kind: 'rejected', code: 'node.not_started', reason: 'node is not running' };
     const state = this.#f.best().state;
     const bad = validateAgainstState(v.tx, {
-      baseFee: this.#exec.ctx.baseFee,
+      baseFee: state.baseFee(),
       account: (k) => state.account(k),
     });
     if (bad !== null) return { kind: 'rejected', code: bad.code, reason: bad.reason };
@@ -1178,9 +1326,10 @@ export class ValidatorNode implements NodeRpcView {
     let blockGas = 0n;
     const senderGas = new Map<string, bigint>();
     for (const t of included) {
-      blockGas += t.tx.gasLimit;
+      const gas = intrinsicGas(t.tx.payload);
+      blockGas += gas;
       const s = toHex(t.tx.sender);
-      senderGas.set(s, (senderGas.get(s) ?? 0n) + t.tx.gasLimit);
+      senderGas.set(s, (senderGas.get(s) ?? 0n) + gas);
     }
     // Leaders include a forced tx from the slot after they saw it forced; validators enforce it
     // FORCED_GRACE_SLOTS later, so lists still in flight never split honest nodes.
@@ -1188,12 +1337,12 @@ export class ValidatorNode implements NodeRpcView {
       if (have.has(id)) continue;
       const v = this.#mempool.get(id);
       if (v === null) continue;
-      if (blockGas + v.tx.gasLimit > SLOT_GAS_LIMIT) continue;
+      if (blockGas + intrinsicGas(v.tx.payload) > SLOT_GAS_LIMIT) continue;
       const account = after.state.account(v.tx.sender);
       if (v.tx.nonce !== account.nonce) continue;
       const bad = validateAgainstState(v.tx, {
         account: (k) => after.state.account(k),
-        baseFee: this.#exec.ctx.baseFee,
+        baseFee: after.state.baseFee(),
         senderGasUsed: senderGas.get(toHex(v.tx.sender)) ?? 0n,
       });
       if (bad === null) return id;
@@ -1288,7 +1437,8 @@ export class ValidatorNode implements NodeRpcView {
     setGossipValidator(p2p, shardTopic(shard, 'votes'), (d) => this.#onGossipVote(d));
     setAsyncGossipValidator(p2p, shardTopic(shard, 'txs'), (d) => this.#onGossipTx(d));
     setGossipValidator(p2p, shardTopic(shard, 'inclusion'), (d) => this.#onInclusionList(d));
-    for (const k of ['blocks', 'votes', 'txs', 'inclusion'] as const)
+    setAsyncGossipValidator(p2p, shardTopic(shard, 'content'), (d) => this.#onGossipContent(d));
+    for (const k of ['blocks', 'votes', 'txs', 'inclusion', 'content'] as const)
       p2p.services.pubsub.subscribe(shardTopic(shard, k));
     await registerBlockSync(p2p, shard, (hash, count) => this.#provideBlocks(hash, count));
     this.p2pAddrs = p2p.getMultiaddrs().map((a) => a.toString());
@@ -1311,7 +1461,10 @@ export class ValidatorNode implements NodeRpcView {
     return out;
   }
 
-  async #publish(kind: 'blocks' | 'votes' | 'txs' | 'inclusion', data: Uint8Array): Promise<void> {
+  async #publish(
+    kind: 'blocks' | 'votes' | 'txs' | 'inclusion' | 'content',
+    data: Uint8Array,
+  ): Promise<void> {
     const p2p = this.#p2p;
     if (p2p === null || this.#stopping) return;
     try {
@@ -1334,6 +1487,7 @@ export class ValidatorNode implements NodeRpcView {
         health: () => this.health(),
         handlers: {
           ...nodeRpcHandlers(this),
+          ...economyRpcHandlers(this),
           ...(this.#opts.adminRpc === true ? adminRpcHandlers(this) : {}),
         },
       },
@@ -1421,8 +1575,23 @@ export class ValidatorNode implements NodeRpcView {
       pubkey: toHex(pubkey),
       nonce: a.nonce.toString(),
       balance: a.balance.toString(),
+      identity: (bank.state.accounts.get(toHex(pubkey))?.identity ?? 0n).toString(),
       slot: bank.slot,
     };
+  }
+
+  economyAt(commitment: Commitment): { readonly slot: number; readonly state: EconomyState } {
+    const bank = this.#bankAt(commitment);
+    return { slot: bank.slot, state: bank.state };
+  }
+
+  feedCandidates(q: FeedQuery): Iterable<FeedEntry> {
+    return this.#feed.recent(q);
+  }
+
+  /** A body this node holds: waiting in the pool, or in the content store. */
+  async contentBody(hash: Uint8Array): Promise<Uint8Array | null> {
+    return this.#contentPool.get(toHex(hash)) ?? (await this.#content?.get(hash)) ?? null;
   }
 
   pohStatus() {
@@ -1502,5 +1671,15 @@ export class ValidatorNode implements NodeRpcView {
     this.#txVerifier = null;
     await this.#store?.close();
     this.#store = null;
+    await this.#content?.close();
+    this.#content = null;
   }
+}
+
+/** The feed entry of the post a bank's transaction created, if it created one (it may have failed). */
+function createdPost(bank: Bank, t: ValidTx): FeedEntry | null {
+  const k = t.tx.payload.kind;
+  if (contentOf(t.tx.payload) === null || k === 'updateProfile') return null;
+  const post = bank.state.posts.get(toHex(postIdOf(fromHex(t.id) as Uint8Array)));
+  return post === undefined ? null : feedEntryOf(post);
 }

@@ -19,8 +19,14 @@ import { tcp } from '@libp2p/tcp';
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2p } from 'libp2p';
 
-export type ShardTopicKind = 'blocks' | 'txs' | 'votes' | 'inclusion';
-const SHARD_TOPIC_KINDS: readonly ShardTopicKind[] = ['blocks', 'txs', 'votes', 'inclusion'];
+export type ShardTopicKind = 'blocks' | 'txs' | 'votes' | 'inclusion' | 'content';
+const SHARD_TOPIC_KINDS: readonly ShardTopicKind[] = [
+  'blocks',
+  'txs',
+  'votes',
+  'inclusion',
+  'content',
+];
 
 /** Gossip topic of one shard (DESIGN.md §5: gossipsub topics per shard). Versioned. */
 export function shardTopic(shard: number, kind: ShardTopicKind): string {
@@ -33,7 +39,7 @@ export type GossipVerdict = 'accept' | 'ignore' | 'reject';
 export interface P2pNodeOpts {
   /** Multiaddrs to listen on, e.g. `/ip4/127.0.0.1/tcp/0`. */
   readonly listen: readonly string[];
-  /** Shard whose three gossip topics get score parameters (invalid messages lower a peer's score). */
+  /** Shard whose gossip topics get score parameters (invalid messages lower a peer's score). */
   readonly shard?: number;
   /** Multiaddrs (with `/p2p/<id>`) dialed at start and retried every second until connected. */
   readonly bootstrap?: readonly string[];

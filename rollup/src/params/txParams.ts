@@ -5,8 +5,12 @@
  * consensus").
  */
 
-/** Encoding version of a transaction envelope; bump on any change of the layout (txCodec.ts). */
-export const TX_VERSION = 1;
+/**
+ * Encoding version of a transaction envelope; bump on any change of the layout (txCodec.ts).
+ * v2 (issue 5): `maxFee` replaces `maxFeePerGas` and `gasLimit` (fees follow the §10.2 schedule,
+ * gas is constant per action kind), and the attention-economy payloads.
+ */
+export const TX_VERSION = 2;
 
 /**
  * Domain tag of a transaction signature (DESIGN.md §3 signer keys). Followed by the shard id in
@@ -17,7 +21,7 @@ export const TX_DOMAIN_TAG = 'moltbook/tx/v1';
 
 /**
  * Largest encoded transaction accepted at the edge. Agave's PACKET_DATA_SIZE: 1280-byte IPv6 MTU
- * minus 48 bytes of headers, the limit of a Solana transaction. A transfer is 166 bytes.
+ * minus 48 bytes of headers, the limit of a Solana transaction. A transfer is 158 bytes.
  */
 export const MAX_TX_BYTES = 1_232;
 
@@ -27,7 +31,7 @@ export const U64_MAX = (1n << 64n) - 1n;
 /**
  * Gas of a transfer. The paper prices actions in $MOLT (§10.2) and leaves gas units open; we take
  * Ethereum's intrinsic cost of a plain transfer (yellow paper G_transaction = 21,000) so that gas
- * figures read familiarly. Attention-economy actions get their own costs in their issue.
+ * figures read familiarly. The other actions: economyParams ACTION_GAS.
  */
 export const TRANSFER_GAS = 21_000n;
 
@@ -50,13 +54,6 @@ export const BPS = 10_000n;
 export function senderGasCap(slotGasLimit: bigint): bigint {
   return (slotGasLimit * SENDER_GAS_CAP_BPS) / BPS;
 }
-
-/**
- * Lowest base fee, micromolt per gas unit (§10.5 leaves the floor open; 1 micromolt is the
- * smallest unit, §11.1 "Smallest unit"). The §10.5 dynamics (±0.1 % per tx, 50 % per-slot cap,
- * 10-slot smoothing) belong to the fee-market code: here the base fee is an input.
- */
-export const MIN_BASE_FEE = 1n;
 
 /**
  * How far ahead of the account's nonce a transaction may be and still be accepted (`tx.nonce_gap`).

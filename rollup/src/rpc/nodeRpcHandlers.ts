@@ -1,4 +1,5 @@
 import type { Genesis } from '../genesis/genesis.ts';
+import { MAX_CONTENT_BYTES } from '../params/economyParams.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { fromHex } from '../utils/hex.ts';
 import { type BlockJson, blockToJson } from './blockJson.ts';
@@ -18,6 +19,8 @@ export interface AccountJson {
   readonly pubkey: string;
   readonly nonce: string;
   readonly balance: string;
+  /** The identity the key is a signer of (decimal), '0' for none. */
+  readonly identity: string;
   readonly slot: number;
 }
 
@@ -36,7 +39,8 @@ export interface NodeRpcView {
   block(slot: number): Promise<SignedBlock | null>;
   blockSlots(from: number, to: number, limit: number): Promise<number[]>;
   account(pubkey: Uint8Array, commitment: Commitment): AccountJson;
-  submitTransaction(bytes: Uint8Array): Promise<SubmitResult>;
+  /** Admits a transaction; `content` is its body when it references one (§9.1, §14.2). */
+  submitTransaction(bytes: Uint8Array, content?: Uint8Array): Promise<SubmitResult>;
   pohStatus(): { tickHeight: number; hashesPerTick: number; ticksPerSlot: number };
   status(): Record<string, unknown>;
   evidence(): string[];
@@ -49,7 +53,7 @@ function slotParam(v: unknown, field: string): number {
   return v;
 }
 
-function commitmentParam(v: unknown): Commitment {
+export function commitmentParam(v: unknown): Commitment {
   if (v === undefined) return 'processed';
   const c = typeof v === 'object' && v !== null ? (v as Record<string, unknown>).commitment : v;
   if (c === 'processed' || c === 'confirmed' || c === 'finalized') return c;
@@ -62,6 +66,24 @@ function commitmentParam(v: unknown): Commitment {
 /** Largest transaction hex string accepted before decoding (2 × MAX_TX_BYTES, with slack). */
 const MAX_TX_HEX = 8_192;
 
+/** Longest base64 of a body of MAX_CONTENT_BYTES (4 characters per 3 bytes, padded). */
+const MAX_CONTENT_BASE64 = Math.ceil(MAX_CONTENT_BYTES / 3) * 4;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The optional content body of `sendTransaction`: standard base64 (RFC 4648 §4), padded. */
+function contentParam(v: unknown): Uint8Array | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' && v.length > MAX_CONTENT_BASE64)
+    throw new RpcError(
+      -32003,
+      'content.too_large',
+      `a body holds at most ${MAX_CONTENT_BYTES} bytes`,
+    );
+  if (typeof v !== 'string' || v.length === 0 || !BASE64.test(v))
+    throw RpcError.invalidParams('content', 'content must be the body in base64');
+  return new Uint8Array(Buffer.from(v, 'base64'));
+}
+
 /** The API of a validator (Solana-style method names). */
 export function nodeRpcHandlers(node: NodeRpcView): Record<string, RpcHandler> {
   return {
@@ -70,7 +92,6 @@ export function nodeRpcHandlers(node: NodeRpcView): Record<string, RpcHandler> {
       if (!h.ok) throw new RpcError(-32005, 'node.unhealthy', h.reason);
       return 'ok';
     },
-    getIdentity: async () => ({ identity: node.identity }),
     getGenesis: async () => ({ genesis: node.genesis, genesisHash: node.genesisHash }),
     getSlot: async (params) => node.slot(commitmentParam(params[0])),
     getStatus: async () => node.status(),
@@ -101,7 +122,8 @@ export function nodeRpcHandlers(node: NodeRpcView): Record<string, RpcHandler> {
       const bytes = fromHex(hex);
       if (bytes === null)
         throw RpcError.invalidParams('transaction', 'transaction must be a hex string');
-      const r = await node.submitTransaction(bytes);
+      const content = contentParam(params[1]);
+      const r = await node.submitTransaction(bytes, content);
       if (r.kind === 'rejected') throw new RpcError(-32003, r.code, r.reason);
       return { id: r.id };
     },

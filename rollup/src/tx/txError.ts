@@ -8,7 +8,6 @@ export type TxRejectCode =
   | 'tx.signature_invalid'
   | 'tx.nonce_too_low'
   | 'tx.nonce_gap'
-  | 'tx.gas_limit_too_low'
   | 'tx.fee_too_low'
   | 'tx.insufficient_balance'
   | 'tx.sender_cap';

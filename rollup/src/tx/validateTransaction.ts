@@ -1,5 +1,6 @@
 import { CodecError } from '../codec/codecError.ts';
 import { verifyEd25519 } from '../crypto/ed25519.ts';
+import { txFee, txValue } from '../economy/fees.ts';
 import { MAX_TX_BYTES, NONCE_WINDOW, SLOT_GAS_LIMIT, senderGasCap } from '../params/txParams.ts';
 import { toHex } from '../utils/hex.ts';
 import { intrinsicGas } from './intrinsicGas.ts';
@@ -17,7 +18,7 @@ export interface AccountView {
 export interface TxValidationContext {
   /** The shard this validator serves. */
   readonly shard: number;
-  /** Current base fee, micromolt per gas (§10.5). */
+  /** Current base fee B, µMOLT (§10.5: the fee of a post; every action's fee is a ratio of it). */
   readonly baseFee: bigint;
   /** Account state of a sender as of the latest state the validator knows. */
   readonly account: (sender: Uint8Array) => AccountView;
@@ -65,9 +66,9 @@ function reject(
  * 3. shard id = ours (`tx.wrong_shard`);
  * 4. Ed25519 signature of the sender over the domain-separated message (`tx.signature_invalid`);
  * 5. nonce ≥ the account's (`tx.nonce_too_low`) and ≤ it + NONCE_WINDOW (`tx.nonce_gap`);
- * 6. gas limit ≥ the payload's intrinsic gas (`tx.gas_limit_too_low`), max fee per gas ≥ base fee
- *    (`tx.fee_too_low`), balance ≥ amount + gasLimit × maxFeePerGas (`tx.insufficient_balance`);
- * 7. §7.6 per-sender cap: senderGasUsed + gasLimit ≤ 5 % of the slot's gas (`tx.sender_cap`).
+ * 6. max fee ≥ the fee at the current base fee (`tx.fee_too_low`, economy/fees.ts txFee), balance ≥
+ *    value (amount, escrow, deposit) + max fee (`tx.insufficient_balance`);
+ * 7. §7.6 per-sender cap: senderGasUsed + the action's gas ≤ 5 % of the slot's gas (`tx.sender_cap`).
  *
  * Never throws on hostile bytes: every defect is a typed rejection.
  */
@@ -127,22 +128,21 @@ export function validateAgainstState(
       `nonce ${tx.nonce} > account nonce ${account.nonce} + ${NONCE_WINDOW}`,
     );
   // 6. fee
-  const minGas = intrinsicGas(tx.payload);
-  if (tx.gasLimit < minGas)
-    return reject(6, 'tx.gas_limit_too_low', `gas limit ${tx.gasLimit} < ${minGas}`);
-  if (tx.maxFeePerGas < ctx.baseFee)
+  const fee = txFee(tx.payload, ctx.baseFee);
+  if (tx.maxFee < fee)
     return reject(
       6,
       'tx.fee_too_low',
-      `max fee per gas ${tx.maxFeePerGas} < base fee ${ctx.baseFee}`,
+      `max fee ${tx.maxFee} < fee ${fee} at base fee ${ctx.baseFee}`,
     );
-  const cost = tx.payload.amount + tx.gasLimit * tx.maxFeePerGas;
+  const cost = txValue(tx.payload, ctx.baseFee) + tx.maxFee;
   if (account.balance < cost)
     return reject(6, 'tx.insufficient_balance', `balance ${account.balance} < ${cost}`);
   // 7. §7.6 per-sender gas cap
+  const gas = intrinsicGas(tx.payload);
   const cap = senderGasCap(ctx.slotGasLimit ?? SLOT_GAS_LIMIT);
   const used = ctx.senderGasUsed ?? 0n;
-  if (used + tx.gasLimit > cap)
-    return reject(7, 'tx.sender_cap', `sender gas ${used} + ${tx.gasLimit} > cap ${cap} (§7.6)`);
+  if (used + gas > cap)
+    return reject(7, 'tx.sender_cap', `sender gas ${used} + ${gas} > cap ${cap} (§7.6)`);
   return null;
 }

@@ -3,11 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { blockHash } from '../../src/codec/blockCodec.ts';
 import { decodeEvidence, verifyEvidence } from '../../src/consensus/equivocation.ts';
 import { type Ed25519KeyPair, generateEd25519 } from '../../src/crypto/ed25519.ts';
-import { TRANSFER_GAS } from '../../src/params/txParams.ts';
+import { TX_VERSION } from '../../src/params/txParams.ts';
 import { blockFromJson } from '../../src/rpc/blockJson.ts';
 import { signTransaction } from '../../src/tx/signTransaction.ts';
 import { encodeTransaction } from '../../src/tx/txCodec.ts';
 import { toHex } from '../../src/utils/hex.ts';
+import { content, postIdOfTxId, send, signedTx, waitForPost } from '../helpers/economyTx.ts';
 import { rpcCall } from '../helpers/rpc.ts';
 import { Cluster } from './clusterHarness.ts';
 
@@ -23,12 +24,11 @@ function transfer(
     encodeTransaction(
       signTransaction(
         {
-          version: 1,
+          version: TX_VERSION,
           shard: 0,
           sender: from.publicKey,
           nonce,
-          maxFeePerGas: 1n,
-          gasLimit: TRANSFER_GAS,
+          maxFee: 10_000n,
           payload: { kind: 'transfer', to, amount },
         },
         from.privateKey,
@@ -86,6 +86,42 @@ describe('cluster: 4 validator processes on loopback', { timeout: 240_000 }, () 
       );
     }
     for (let i = 0; i < 4; i++) assert.equal((await c.status(i)).evidence, 0, 'no equivocation');
+  });
+
+  it('a post sent to one validator has its body served by every other (content gossip)', async () => {
+    const [ada, bea] = c.agents;
+    const body = content({ v: 1, type: 'post', title: 'Gossip', body: 'Bodies travel too.' });
+    const sent = await send(
+      c.url(0),
+      signedTx(ada, 0n, { kind: 'createPost', community: 'dev', content: body.ref }),
+      body.bytes,
+    );
+    assert.ok('id' in sent, JSON.stringify(sent));
+    const id = postIdOfTxId(sent.id);
+    const expected = { v: 1, type: 'post', title: 'Gossip', body: 'Bodies travel too.' };
+    for (const i of [1, 2, 3])
+      assert.deepEqual((await waitForPost(c.url(i), id, 'confirmed')).body, expected, `v${i}`);
+    // A reply sent to another validator: its body reaches v0, and v3's feed has the thread.
+    const reply = content({ v: 1, type: 'reply', body: 'Seen on v2.' });
+    const r = await send(
+      c.url(2),
+      signedTx(bea, 0n, { kind: 'reply', parent: Buffer.from(id, 'hex'), content: reply.ref }),
+      reply.bytes,
+    );
+    assert.ok('id' in r, JSON.stringify(r));
+    const rid = postIdOfTxId(r.id);
+    assert.deepEqual((await waitForPost(c.url(0), rid, 'confirmed')).body, {
+      v: 1,
+      type: 'reply',
+      body: 'Seen on v2.',
+    });
+    const feed = (await rpcCall(c.url(3), 'getFeed', [{ community: 'dev' }, 'confirmed'])) as {
+      posts: { id: string; replies: number; body: unknown }[];
+    };
+    assert.deepEqual(
+      feed.posts.map((p) => [p.id, p.replies, p.body]),
+      [[id, 1, expected]],
+    );
   });
 
   it('one validator is SIGKILLed: the others keep finalizing; restarted, it catches up to the same state', async () => {

@@ -39,17 +39,25 @@ export class Cluster {
   readonly funded: Ed25519KeyPair;
   /** A second funded account (transfers on both sides of a partition). */
   readonly funded2: Ed25519KeyPair;
+  /**
+   * Signer keys of identities 1 and 2 (100 MOLT staked each, 1,000 MOLT to spend), who post,
+   * reply and vote in the genesis community `dev`.
+   */
+  readonly agents: readonly [Ed25519KeyPair, Ed25519KeyPair];
   readonly #genesisPath: string;
   readonly #ports: number[];
   readonly #procs: (ValidatorProcess | null)[];
   readonly #urls: string[];
   readonly #extraArgs: (i: number) => string[];
+  /** Set by stop(): a wait still polling (its test timed out) ends instead of spinning forever. */
+  #stopped = false;
 
   private constructor(n: number, ports: number[], extraArgs: (i: number) => string[]) {
     this.dir = mkdtempSync(join(tmpdir(), 'molt-cluster-'));
     this.keys = Array.from({ length: n }, () => generateEd25519());
     this.funded = generateEd25519();
     this.funded2 = generateEd25519();
+    this.agents = [generateEd25519(), generateEd25519()];
     this.genesis = defaultGenesis(
       this.keys.map((k) => ({ pubkey: toHex(k.publicKey), stake: '1000000' })),
       {
@@ -59,7 +67,14 @@ export class Cluster {
         accounts: [
           { pubkey: toHex(this.funded.publicKey), balance: '1000000000000' },
           { pubkey: toHex(this.funded2.publicKey), balance: '1000000000000' },
+          ...this.agents.map((k) => ({ pubkey: toHex(k.publicKey), balance: '1000000000' })),
         ],
+        identities: this.agents.map((k, i) => ({
+          id: String(i + 1),
+          stake: '100000000',
+          signers: [toHex(k.publicKey)],
+        })),
+        communities: ['dev'],
       },
     );
     this.#genesisPath = join(this.dir, 'genesis.json');
@@ -120,6 +135,7 @@ export class Cluster {
   /** Polls every 100 ms until `cond` holds (the test runner's timeout bounds the wait). */
   async waitUntil(what: string, cond: () => Promise<boolean>): Promise<void> {
     for (;;) {
+      if (this.#stopped) throw new Error(`the cluster stopped while waiting for ${what}`);
       try {
         if (await cond()) return;
       } catch {
@@ -175,6 +191,7 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await Promise.all(
       this.#procs.map(async (p) => {
         if (p === null) return;

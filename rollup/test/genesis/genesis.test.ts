@@ -14,7 +14,61 @@ describe('genesis', () => {
     assert.notEqual(toHex(genesisHash({ ...good, shard: 1 })), toHex(genesisHash(good)));
   });
 
+  it('carries identities with their signer keys, communities and the treasury into the hash', () => {
+    const g = defaultGenesis([{ pubkey: pk, stake: '5' }], {
+      identities: [{ id: '7', stake: '100000000', signers: ['cd'.repeat(32)] }],
+      communities: ['general'],
+      treasury: '1000',
+    });
+    const back = parseGenesis(JSON.parse(JSON.stringify(g)));
+    assert.deepEqual(back, g);
+    assert.notEqual(toHex(genesisHash(g)), toHex(genesisHash(good)));
+    assert.notEqual(toHex(genesisHash({ ...g, treasury: '1001' })), toHex(genesisHash(g)));
+    assert.notEqual(toHex(genesisHash({ ...g, communities: ['other'] })), toHex(genesisHash(g)));
+  });
+
+  const signer = 'cd'.repeat(32);
   const bad: [string, unknown, string][] = [
+    [
+      'identity id 0',
+      { ...good, identities: [{ id: '0', stake: '1', signers: [] }] },
+      'genesis.identity_id',
+    ],
+    [
+      'duplicate identity',
+      {
+        ...good,
+        identities: [
+          { id: '1', stake: '1', signers: [] },
+          { id: '1', stake: '1', signers: [] },
+        ],
+      },
+      'genesis.identity_id',
+    ],
+    [
+      'bad identity stake',
+      { ...good, identities: [{ id: '1', stake: '-1', signers: [] }] },
+      'genesis.identity_stake',
+    ],
+    [
+      'short signer',
+      { ...good, identities: [{ id: '1', stake: '1', signers: ['ab'] }] },
+      'genesis.identity_signers',
+    ],
+    [
+      'signer of two identities',
+      {
+        ...good,
+        identities: [
+          { id: '1', stake: '1', signers: [signer] },
+          { id: '2', stake: '1', signers: [signer] },
+        ],
+      },
+      'genesis.identity_signers',
+    ],
+    ['bad community name', { ...good, communities: ['No'] }, 'genesis.communities'],
+    ['duplicate community', { ...good, communities: ['abc', 'abc'] }, 'genesis.communities'],
+    ['numeric treasury', { ...good, treasury: 5 }, 'genesis.treasury'],
     ['not an object', 'x', 'genesis.not_object'],
     ['wrong version', { ...good, version: 2 }, 'genesis.version'],
     ['no validators', { ...good, validators: [] }, 'genesis.no_validators'],

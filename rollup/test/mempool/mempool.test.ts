@@ -8,19 +8,28 @@ import { toHex } from '../../src/utils/hex.ts';
 import { testKey, testTransfer, validTx } from '../tx/txFixtures.ts';
 
 const SENDERS = [testKey(1), testKey(2), testKey(3), testKey(4)];
+/** Max fees in thousands of µMOLT: a transfer costs 1 % of B, so B = 100,000 × k needs k. */
 const FEES = [1n, 2n, 3n, 5n, 8n];
+const K = 1_000n;
+/** The base fee at which a transfer costs `k` thousand µMOLT. */
+const B = (k: bigint) => k * 100n * K;
 const NONCES = 8;
 /** Pre-signed txs: POOL[sender][nonce][feeIndex]. */
 const POOL: ValidTx[][][] = SENDERS.map((k) =>
   Array.from({ length: NONCES }, (_, n) =>
-    FEES.map((fee) => validTx(testTransfer(k, { nonce: BigInt(n), maxFeePerGas: fee }))),
+    FEES.map((fee) => validTx(testTransfer(k, { nonce: BigInt(n), maxFee: fee * K }))),
   ),
 );
 function pooled(s: number, n: number, f: number): ValidTx {
   return POOL[s]?.[n]?.[f] as ValidTx;
 }
 const zeroNonce = () => 0n;
-const roomy = { gasBudget: 10n ** 12n, senderGasCap: 10n ** 12n, baseFee: 1n, nonceOf: zeroNonce };
+const roomy = {
+  gasBudget: 10n ** 12n,
+  senderGasCap: 10n ** 12n,
+  baseFee: B(1n),
+  nonceOf: zeroNonce,
+};
 const ids = (txs: readonly ValidTx[]) => txs.map((t) => t.id);
 
 describe('Mempool', () => {
@@ -46,15 +55,15 @@ describe('Mempool', () => {
     assert.deepEqual(m.add(pooled(0, 0, 0)), {
       kind: 'rejected',
       code: 'mempool.replacement_underpriced',
-      reason: 'max fee per gas 1 < 3 to replace nonce 0',
+      reason: 'max fee 1000 < 2200 to replace nonce 0',
     });
-    const r = m.add(pooled(0, 0, 2)); // fee 3 ≥ ceil(2 × 1.1) = 3
+    const r = m.add(pooled(0, 0, 2)); // 3,000 ≥ ceil(2,000 × 1.1) = 2,200
     assert.deepEqual(r, { kind: 'replaced', replaced: pooled(0, 0, 1).id, evicted: [] });
     assert.equal(m.size, 1);
     assert.throws(() => new Mempool({ maxTxs: 0 }), RangeError);
     const bump = new Mempool({ bumpPercent: 100n });
     bump.add(pooled(0, 0, 1)); // 2
-    assert.equal(bump.add(pooled(0, 0, 2)).kind, 'rejected'); // 3 < 4
+    assert.equal(bump.add(pooled(0, 0, 2)).kind, 'rejected'); // 3,000 < 4,000
   });
 
   it('per-sender bound: a later nonce is refused, an earlier one evicts the sender’s own tail', () => {
@@ -105,7 +114,7 @@ describe('Mempool', () => {
     assert.deepEqual(ids(m.take({ ...roomy, nonceOf })), [pooled(0, 1, 4).id]);
     assert.equal(m.has(pooled(0, 0, 0).id), false); // nonce 0 was spent
     assert.equal(m.has(pooled(1, 2, 4).id), true);
-    assert.deepEqual(m.take({ ...roomy, baseFee: 9n }), []);
+    assert.deepEqual(m.take({ ...roomy, baseFee: B(9n) }), []);
     m.add(pooled(2, 0, 0));
     m.add(pooled(2, 1, 0));
     // Another leader included sender 2's nonce 0 (a different tx, fee 5): our nonce-0 tx is spent
@@ -147,7 +156,7 @@ describe('Mempool', () => {
             const taken = m.take({
               gasBudget: BigInt(o.budget) * TRANSFER_GAS,
               senderGasCap: BigInt(o.cap) * TRANSFER_GAS,
-              baseFee: o.baseFee,
+              baseFee: B(o.baseFee),
               nonceOf,
             });
             assert.ok(BigInt(taken.length) * TRANSFER_GAS <= BigInt(o.budget) * TRANSFER_GAS);
@@ -160,7 +169,7 @@ describe('Mempool', () => {
                 nonces[i],
                 'each sender’s txs come in nonce order, gap-free',
               );
-              assert.ok(t.tx.maxFeePerGas >= o.baseFee);
+              assert.ok(t.tx.maxFee >= o.baseFee * K);
               nonces[i] = t.tx.nonce + 1n; // executed
               perSender.set(toHex(t.tx.sender), (perSender.get(toHex(t.tx.sender)) ?? 0) + 1);
               assert.equal(m.has(t.id), false, 'taken and kept');

@@ -72,6 +72,21 @@ describe('gossipsub peer scoring', () => {
     assert.ok(peerScore(c, b.peerId) >= 0);
   });
 
+  it('scores the content topic like the others: a rejected body lowers its sender', async () => {
+    const topic = shardTopic(0, 'content');
+    const opts = { ...LISTEN, shard: 0, heartbeatIntervalMs: 100 };
+    const b = await createP2pNode(opts);
+    const c = await createP2pNode(opts);
+    nodes.push(b, c);
+    setGossipValidator(b, topic, () => 'reject');
+    b.services.pubsub.subscribe(topic);
+    c.services.pubsub.subscribe(topic);
+    await c.dial(b.getMultiaddrs()[0] ?? assert.fail('b listens'));
+    await until(() => c.services.pubsub.getSubscribers(topic).length === 1);
+    await c.services.pubsub.publish(topic, new TextEncoder().encode('a body for nothing'));
+    await until(() => peerScore(b, c.peerId) <= PEER_SCORE_THRESHOLDS.gossipThreshold);
+  });
+
   it('dials bootstrap peers at start', async () => {
     const b = await createP2pNode(LISTEN);
     nodes.push(b);

@@ -5,8 +5,9 @@ import fc from 'fast-check';
 import { CodecError } from '../../src/codec/codecError.ts';
 import { importPublicKey, verifyEd25519 } from '../../src/crypto/ed25519.ts';
 import { signBlock, verifyBlockSignature } from '../../src/crypto/signBlock.ts';
-import { U64_MAX } from '../../src/params/txParams.ts';
-import type { SignedTransaction } from '../../src/tx/transaction.ts';
+import { MAX_CONTENT_BYTES } from '../../src/params/economyParams.ts';
+import { TX_VERSION, U64_MAX } from '../../src/params/txParams.ts';
+import type { SignedTransaction, TxPayload } from '../../src/tx/transaction.ts';
 import {
   decodeTransaction,
   encodeTransaction,
@@ -22,29 +23,73 @@ const alice = testKey(1);
 const bob = testKey(2);
 const u64 = fc.bigInt({ min: 0n, max: U64_MAX });
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+const name = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$/);
+const content = fc.record({
+  hash: bytes(32),
+  size: fc.integer({ min: 1, max: MAX_CONTENT_BYTES }),
+  storage: fc.constantFrom('days30' as const, 'year' as const, 'permanent' as const),
+});
+/** Every payload kind with random fields (the codec round-trips all of them). */
+const arbPayload: fc.Arbitrary<TxPayload> = fc.oneof(
+  fc.record({ kind: fc.constant('transfer' as const), to: bytes(32), amount: u64 }),
+  fc.record({ kind: fc.constant('createCommunity' as const), name }),
+  fc.record({ kind: fc.constant('createPost' as const), community: name, content }),
+  fc.record({ kind: fc.constant('reply' as const), parent: bytes(32), content }),
+  fc.record({
+    kind: fc.constant('vote' as const),
+    post: bytes(32),
+    direction: fc.constantFrom('up' as const, 'down' as const),
+  }),
+  fc.record({ kind: fc.constant('updateProfile' as const), content }),
+  fc.record({ kind: fc.constant('flag' as const), post: bytes(32) }),
+  fc.record({ kind: fc.constant('boostBid' as const), post: bytes(32), window: u64, amount: u64 }),
+  fc.record({
+    kind: fc.constant('createBounty' as const),
+    community: name,
+    content,
+    amount: u64,
+    deadline: u64,
+    minReputation: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    newcomerOnly: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('answerBounty' as const), bounty: bytes(32), content }),
+  fc.record({ kind: fc.constant('acceptAnswer' as const), bounty: bytes(32), answer: bytes(32) }),
+  fc.record({ kind: fc.constant('commitPost' as const), commitment: bytes(32) }),
+  fc.record({
+    kind: fc.constant('revealPost' as const),
+    community: fc.oneof(fc.constant(''), name),
+    parent: bytes(32),
+    content,
+    salt: bytes(32),
+  }),
+);
 const arbTx: fc.Arbitrary<SignedTransaction> = fc.record({
-  version: fc.constant(1),
+  version: fc.constant(TX_VERSION),
   shard: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
   sender: bytes(32),
   nonce: u64,
-  maxFeePerGas: u64,
-  gasLimit: u64,
-  payload: fc.record({ kind: fc.constant('transfer' as const), to: bytes(32), amount: u64 }),
+  maxFee: u64,
+  payload: arbPayload,
   signature: bytes(64),
 });
+
+/** A deep copy with ordinary prototypes (fast-check records have none). */
+function plain<T>(x: T): T {
+  if (x instanceof Uint8Array || typeof x !== 'object' || x === null) return x;
+  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plain(v)])) as T;
+}
 
 describe('transaction codec', () => {
   it('known answer: a fixed transfer signed by a fixed key has frozen bytes and id', () => {
     const tx = testTransfer(alice, {
       shard: 7,
       nonce: 42n,
-      maxFeePerGas: 5n,
-      gasLimit: 21_000n,
+      maxFee: 5_000n,
       to: bob.publicKey,
       amount: 1_234_567n,
     });
     const enc = encodeTransaction(tx);
-    assert.equal(enc.length, 166);
+    assert.equal(enc.length, 158);
     // Frozen: any change of layout, tag or signing message breaks these (bump TX_VERSION then).
     assert.equal(toHex(alice.publicKey), KAT_SENDER);
     assert.equal(toHex(enc), KAT_TX_HEX);
@@ -53,10 +98,10 @@ describe('transaction codec', () => {
     const message = Buffer.concat([
       Buffer.from('moltbook/tx/v1'),
       Buffer.from('00000007', 'hex'),
-      createHash('sha256').update(enc.subarray(0, 102)).digest(),
+      createHash('sha256').update(enc.subarray(0, 94)).digest(),
     ]);
     assert.equal(toHex(txSigningMessage(tx)), message.toString('hex'));
-    assert.ok(verifyEd25519(importPublicKey(alice.publicKey), message, enc.subarray(102)));
+    assert.ok(verifyEd25519(importPublicKey(alice.publicKey), message, enc.subarray(94)));
   });
 
   it('property: decode ∘ encode is the identity (and encode ∘ decode on valid bytes)', () => {
@@ -64,10 +109,7 @@ describe('transaction codec', () => {
       fc.property(arbTx, (tx) => {
         const enc = encodeTransaction(tx);
         const back = decodeTransaction(enc);
-        assert.deepEqual(
-          { ...back, payload: { ...back.payload } },
-          { ...tx, payload: { ...tx.payload } },
-        );
+        assert.deepEqual(back, plain(tx));
         assert.equal(toHex(encodeTransaction(back)), toHex(enc));
         // The unsigned encoding is the prefix the signature does not cover.
         assert.equal(toHex(encodeUnsignedTransaction(tx)), toHex(enc.subarray(0, enc.length - 64)));
@@ -97,17 +139,54 @@ describe('transaction codec', () => {
   it('rejects an unknown version or payload kind with stable codes', () => {
     const enc = encodeTransaction(testTransfer(alice));
     const v = Uint8Array.from(enc);
-    v[0] = 2;
+    v[0] = 1;
     assert.throws(() => decodeTransaction(v), { code: 'codec.tx_version' });
     const k = Uint8Array.from(enc);
-    k[61] = 9;
+    k[53] = 99;
     assert.throws(() => decodeTransaction(k), { code: 'codec.tx_payload_kind' });
+  });
+
+  it('rejects non-canonical fields with stable codes (one encoding per transaction)', () => {
+    const post = (over: Partial<{ community: string; size: number }>) =>
+      encodeTransaction(
+        testTransfer(alice, {
+          payload: {
+            kind: 'createPost',
+            community: over.community ?? 'general',
+            content: { hash: new Uint8Array(32), size: over.size ?? 10, storage: 'year' },
+          },
+        }),
+      );
+    const good = post({});
+    assert.equal(decodeTransaction(good).payload.kind, 'createPost');
+    // name 'general' → 'General' (uppercase is not a community name)
+    const upper = Uint8Array.from(good);
+    upper[55] = 'G'.charCodeAt(0);
+    assert.throws(() => decodeTransaction(upper), { code: 'codec.tx_name' });
+    // storage class byte (after name, hash and size) set to 3
+    const storage = Uint8Array.from(good);
+    storage[54 + 1 + 7 + 32 + 4] = 3;
+    assert.throws(() => decodeTransaction(storage), { code: 'codec.tx_storage' });
+    // content size 0
+    const size = Uint8Array.from(good);
+    size.set([0, 0, 0, 0], 54 + 1 + 7 + 32);
+    assert.throws(() => decodeTransaction(size), { code: 'codec.tx_content_size' });
+    // vote direction 3
+    const vote = encodeTransaction(
+      testTransfer(alice, { payload: { kind: 'vote', post: new Uint8Array(32), direction: 'up' } }),
+    );
+    const dir = Uint8Array.from(vote);
+    dir[54 + 32] = 3;
+    assert.throws(() => decodeTransaction(dir), { code: 'codec.tx_direction' });
+    // encoding refuses what decoding refuses
+    assert.throws(() => post({ community: 'No' }), RangeError);
+    assert.throws(() => post({ size: 0 }), RangeError);
   });
 
   it('encoding refuses out-of-range integers and wrong key lengths (RangeError)', () => {
     const tx = testTransfer(alice);
     assert.throws(() => encodeTransaction({ ...tx, nonce: U64_MAX + 1n }), RangeError);
-    assert.throws(() => encodeTransaction({ ...tx, gasLimit: -1n }), RangeError);
+    assert.throws(() => encodeTransaction({ ...tx, maxFee: -1n }), RangeError);
     assert.throws(() => encodeTransaction({ ...tx, sender: new Uint8Array(31) }), RangeError);
   });
 
@@ -122,17 +201,18 @@ describe('transaction codec', () => {
   });
 });
 
+const KAT_SIGNATURE =
+  'f6c8cc6fec0ecc444f2977804ad7126fd24405709831b0b86f67fbb4e2b98e28' +
+  '4b018d86240af3928b85630545f095b07e392bfd8fec8cc83aa889c3b083950e';
 const KAT_SENDER = '4cb5abf6ad79fbf5abbccafcc269d85cd2651ed4b885b5869f241aedf0a5ba29';
 const KAT_TX_HEX =
-  '01' + // version
+  '02' + // version
   '00000007' + // shard
   '4cb5abf6ad79fbf5abbccafcc269d85cd2651ed4b885b5869f241aedf0a5ba29' + // sender
   '000000000000002a' + // nonce 42
-  '0000000000000005' + // max fee per gas 5
-  '0000000000005208' + // gas limit 21,000
+  '0000000000001388' + // max fee 5,000
   '01' + // payload: transfer
   '7422b9887598068e32c4448a949adb290d0f4e35b9e01b0ee5f1a1e600fe2674' + // to
   '000000000012d687' + // amount 1,234,567
-  '6270af83c49f1f8faa80e7671219b9fd4b277ebff77cd8d04df6cbc3da893558' + // signature
-  '32481d44b72f90a040c3c62f71effbaddcb536069c29c6ac2ce614ca5d53760f';
-const KAT_TX_ID = '6530a0a7d9955a688f5a9c9b3b3ddce5069d81c2f16083962fccc990ec8a0561';
+  KAT_SIGNATURE;
+const KAT_TX_ID = '144ab083e0823d725be49b32aa993cdaffb5975a0d4a64f93b651b5f30291fcc';

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { type Ed25519KeyPair, rawPublicKey } from '../../src/crypto/ed25519.ts';
-import { TRANSFER_GAS } from '../../src/params/txParams.ts';
+import { INITIAL_BASE_FEE } from '../../src/params/feeParams.ts';
+import { TX_VERSION } from '../../src/params/txParams.ts';
 import { SignerKeyCache } from '../../src/tx/signerKeyCache.ts';
 import { signTransaction } from '../../src/tx/signTransaction.ts';
 import type { SignedTransaction, UnsignedTransaction } from '../../src/tx/transaction.ts';
@@ -42,12 +43,11 @@ export function testTransfer(
 ): SignedTransaction {
   const { to, amount, ...rest } = overrides;
   const tx: UnsignedTransaction = {
-    version: 1,
+    version: TX_VERSION,
     shard: 0,
     sender: from.publicKey,
     nonce: 0n,
-    maxFeePerGas: 10n,
-    gasLimit: TRANSFER_GAS,
+    maxFee: 10_000n,
     payload: {
       kind: 'transfer',
       to: to ?? new Uint8Array(32).fill(0xbb),
@@ -60,9 +60,18 @@ export function testTransfer(
 
 const RICH: AccountView = { nonce: 0n, balance: 10n ** 15n };
 
-/** A validation context on shard 0 at base fee 1 where every sender is rich with nonce 0. */
+/**
+ * A validation context on shard 0 at the genesis base fee (a transfer then costs 1,000 µMOLT)
+ * where every sender is rich with nonce 0.
+ */
 export function testContext(overrides: Partial<TxValidationContext> = {}): TxValidationContext {
-  return { shard: 0, baseFee: 1n, account: () => RICH, keys: new SignerKeyCache(), ...overrides };
+  return {
+    shard: 0,
+    baseFee: INITIAL_BASE_FEE,
+    account: () => RICH,
+    keys: new SignerKeyCache(),
+    ...overrides,
+  };
 }
 
 /** Validates a tx that must be valid (a test factory for the mempool). */

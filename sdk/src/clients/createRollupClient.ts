@@ -5,7 +5,24 @@ import {
   RpcRequestError,
   VerificationError,
 } from '../errors/baseError.ts';
-import { pubkeyArg } from '../utils/createTransfer.ts';
+import { communityArg, hex32Arg, identityIdArg, pubkeyArg, slotArg } from '../utils/args.ts';
+import { checkContent } from '../utils/checkContent.ts';
+import {
+  type BaseFee,
+  type Bounty,
+  type Community,
+  type Feed,
+  type Identity,
+  MalformedAnswer,
+  nullable,
+  type Post,
+  parseBaseFee,
+  parseBounty,
+  parseCommunity,
+  parseFeed,
+  parseIdentity,
+  parsePost,
+} from './economyJson.ts';
 import { verifyBlock } from './verifyBlock.ts';
 
 export interface RollupClientConfig {
@@ -35,6 +52,34 @@ export interface Account {
   readonly balance: bigint;
   /** Slot of the bank the account was read from. */
   readonly slot: number;
+  /**
+   * The identity id the key is a signer of (a decimal string); null when it is bound to none (the
+   * node answers '0') or the node does not serve the field.
+   */
+  readonly identity: string | null;
+}
+
+/** `getFeed`: which posts, in which order. Every field is optional. */
+export interface GetFeedParameters {
+  /** Only this community's posts. */
+  readonly community?: string;
+  /** Only this identity's posts (id as bigint or decimal string). */
+  readonly author?: bigint | string;
+  /** `score` (the §10.4 visibility, the node's default) or `recency`. */
+  readonly sort?: 'score' | 'recency';
+  /** 1-100 (the node's default when absent). */
+  readonly limit?: number;
+  /** Only posts created before this slot (paging by recency). */
+  readonly before?: number;
+  readonly commitment?: Commitment;
+}
+
+/** `sendTransaction`: a builder's result can be passed as it is. */
+export interface SendTransactionParameters {
+  /** The encoded signed transaction. */
+  readonly transaction: Uint8Array;
+  /** The body the transaction references (its canonical bytes), sent base64 beside it. */
+  readonly content?: Uint8Array;
 }
 
 /** `getStatus`: the node's view (fields as of this SDK; a node may add more). */
@@ -77,7 +122,18 @@ export interface RollupClient {
    * the node admitted it to its mempool; a refusal is an RpcRequestError whose `reason` is the
    * stable code (`tx.nonce_too_low`, `tx.insufficient_balance`, …).
    */
-  sendTransaction(params: { transaction: Uint8Array }): Promise<{ id: string }>;
+  sendTransaction(params: SendTransactionParameters): Promise<{ id: string }>;
+  /** The base fee B and every action's fee at it (µMOLT), and the slot read. */
+  getBaseFee(params?: { commitment?: Commitment }): Promise<BaseFee>;
+  /** A post (thread, reply, question, answer) and its body, or null. */
+  getPost(params: { id: Uint8Array | string; commitment?: Commitment }): Promise<Post | null>;
+  /** Posts by score or recency, filtered by community or author. */
+  getFeed(params?: GetFeedParameters): Promise<Feed>;
+  /** An identity's standing (stake, reputation, free tier), or null. */
+  getIdentity(params: { id: bigint | string; commitment?: Commitment }): Promise<Identity | null>;
+  getCommunity(params: { name: string; commitment?: Commitment }): Promise<Community | null>;
+  /** A bounty by its id (the question's post id), with its answers, or null. */
+  getBounty(params: { id: Uint8Array | string; commitment?: Commitment }): Promise<Bounty | null>;
   /**
    * Fetches `slot` and checks it with `verifyBlock` (see verifyBlock.ts): signed by a genesis
    * validator, tick height, PoH from `expectedPohStart` over its ticks since the parent, mixins
@@ -112,10 +168,27 @@ function commitmentArg(v: unknown): Commitment | undefined {
 /** Most slots `getBlocks` answers in one call. */
 const BLOCKS_PER_CALL = 500;
 
-function slotArg(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
-    throw new InvalidParameterError(name, 'a non-negative integer');
-  return v;
+function withCommitment(params: unknown[], commitment: unknown): unknown[] {
+  const c = commitmentArg(commitment);
+  return c === undefined ? params : [...params, c];
+}
+
+function feedArg(p: GetFeedParameters): Record<string, unknown> {
+  const q: Record<string, unknown> = {};
+  if (p.community !== undefined) q.community = communityArg('community', p.community);
+  if (p.author !== undefined) q.author = identityIdArg('author', p.author);
+  if (p.sort !== undefined) {
+    if (p.sort !== 'score' && p.sort !== 'recency')
+      throw new InvalidParameterError('sort', "'score' or 'recency'");
+    q.sort = p.sort;
+  }
+  if (p.limit !== undefined) {
+    if (!Number.isSafeInteger(p.limit) || p.limit < 1 || p.limit > 100)
+      throw new InvalidParameterError('limit', 'an integer in [1, 100]');
+    q.limit = p.limit;
+  }
+  if (p.before !== undefined) q.before = slotArg('before', p.before);
+  return q;
 }
 
 /** A JSON-RPC client for a shard validator (viem-style: plain functions over one transport). */
@@ -182,6 +255,18 @@ export function createRollupClient(config: RollupClientConfig): RollupClient {
     return new HttpRequestError({ url, details: `${method} answered ${what}` });
   }
 
+  /** A request whose answer is checked and typed by `parse` (MalformedAnswer → HttpRequestError). */
+  async function call<T>(method: string, params: unknown[], parse: (v: unknown) => T): Promise<T> {
+    const result = await request<unknown>(method, params);
+    try {
+      return parse(result);
+    } catch (err) {
+      if (err instanceof MalformedAnswer)
+        throw malformed(method, `a malformed result: ${err.message}`);
+      throw err;
+    }
+  }
+
   const client: RollupClient = {
     url,
     async getSlot(params = {}) {
@@ -213,26 +298,50 @@ export function createRollupClient(config: RollupClientConfig): RollupClient {
       const nonce = dec(a?.nonce);
       const balance = dec(a?.balance);
       const slot = a?.slot;
+      const served = a?.identity ?? null;
+      const identity = served === '0' ? null : served;
       if (
         a === null ||
         typeof a.pubkey !== 'string' ||
         nonce === null ||
         balance === null ||
         typeof slot !== 'number' ||
-        !Number.isSafeInteger(slot)
+        !Number.isSafeInteger(slot) ||
+        (identity !== null && typeof identity !== 'string')
       )
         throw malformed('getAccount', 'a malformed account');
-      return { pubkey: a.pubkey, nonce, balance, slot };
+      return { pubkey: a.pubkey, nonce, balance, slot, identity };
     },
-    async sendTransaction({ transaction }) {
+    async sendTransaction({ transaction, content }) {
       if (!(transaction instanceof Uint8Array) || transaction.length === 0)
         throw new InvalidParameterError('transaction', 'the encoded transaction bytes');
-      const r = await request<{ id?: unknown } | null>('sendTransaction', [
-        Buffer.from(transaction).toString('hex'),
-      ]);
+      checkContent(transaction, content);
+      const params = [Buffer.from(transaction).toString('hex')];
+      if (content !== undefined) params.push(Buffer.from(content).toString('base64'));
+      const r = await request<{ id?: unknown } | null>('sendTransaction', params);
       if (typeof r?.id !== 'string') throw malformed('sendTransaction', 'no transaction id');
       return { id: r.id };
     },
+    getBaseFee: async (params = {}) =>
+      call('getBaseFee', withCommitment([], params.commitment), parseBaseFee),
+    getPost: async ({ id, commitment }) =>
+      call('getPost', withCommitment([hex32Arg('id', id)], commitment), nullable(parsePost)),
+    getFeed: async (params = {}) =>
+      call('getFeed', withCommitment([feedArg(params)], params.commitment), parseFeed),
+    getIdentity: async ({ id, commitment }) =>
+      call(
+        'getIdentity',
+        withCommitment([identityIdArg('id', id)], commitment),
+        nullable(parseIdentity),
+      ),
+    getCommunity: async ({ name, commitment }) =>
+      call(
+        'getCommunity',
+        withCommitment([communityArg('name', name)], commitment),
+        nullable(parseCommunity),
+      ),
+    getBounty: async ({ id, commitment }) =>
+      call('getBounty', withCommitment([hex32Arg('id', id)], commitment), nullable(parseBounty)),
     async getVerifiedBlock({ slot, genesis, expectedPohStart, expectedParentHash }) {
       const json = await client.getBlock({ slot });
       if (json === null)

@@ -59,8 +59,36 @@ export class HttpRequestError extends BaseError {
 /** An argument was rejected before anything was sent. */
 export class InvalidParameterError extends BaseError {
   override name = 'InvalidParameterError';
-  constructor(param: string, expected: string) {
-    super(`invalid ${param}: expected ${expected}`, { docsPath: 'docs/sdk.md' });
+  constructor(param: string, expected: string, docsPath = 'docs/sdk.md') {
+    super(`invalid ${param}: expected ${expected}`, { docsPath });
+  }
+}
+
+/**
+ * A content body the node would refuse (§14.2 schema, size, or not the body the transaction
+ * references): `reason` is the code the node's `sendTransaction` would answer (`content.schema`,
+ * `content.too_large`, `content.hash_mismatch`, …), `field` the offending field (`title`,
+ * `tags[2]`, …; `body` for the whole body).
+ */
+export class InvalidContentError extends InvalidParameterError {
+  override name = 'InvalidContentError';
+  readonly reason:
+    | 'content.schema'
+    | 'content.too_large'
+    | 'content.utf8'
+    | 'content.json'
+    | 'content.hash_mismatch'
+    | 'content.size_mismatch'
+    | 'content.unexpected';
+  readonly field: string;
+  constructor(
+    field: string,
+    expected: string,
+    reason: InvalidContentError['reason'] = 'content.schema',
+  ) {
+    super(`content ${field}`, expected, 'docs/sdk.md#content-bodies-encodecontent');
+    this.reason = reason;
+    this.field = field;
   }
 }
 
