@@ -55,7 +55,9 @@ export type EconomyApplyResult =
 /**
  * Runs what is due before the block's transactions: every slot since the last block (skipped
  * slots included) has its deadlines processed in slot order, then the fee market and the
- * monetary policy roll forward to `ctx.slot`.
+ * monetary policy roll forward to `ctx.slot`. The walk costs one lookup per skipped slot, which
+ * is bounded by PoH: a block can only skip slots whose ticks it carries (replay.ts checks them),
+ * i.e. 400 ms of hashing per slot against ~1 µs here.
  */
 export function beginSlot(state: EconomyState, ctx: EconomyContext): void {
   const last = state.totals().lastSlot;

@@ -5,9 +5,8 @@ import fc from 'fast-check';
 import { CodecError } from '../../src/codec/codecError.ts';
 import { importPublicKey, verifyEd25519 } from '../../src/crypto/ed25519.ts';
 import { signBlock, verifyBlockSignature } from '../../src/crypto/signBlock.ts';
-import { MAX_CONTENT_BYTES } from '../../src/params/economyParams.ts';
 import { TX_VERSION, U64_MAX } from '../../src/params/txParams.ts';
-import type { SignedTransaction, TxPayload } from '../../src/tx/transaction.ts';
+import type { SignedTransaction } from '../../src/tx/transaction.ts';
 import {
   decodeTransaction,
   encodeTransaction,
@@ -17,52 +16,11 @@ import {
 } from '../../src/tx/txCodec.ts';
 import { toHex } from '../../src/utils/hex.ts';
 import { testBlock } from '../helpers/testBlock.ts';
+import { arbPayload, bytes, u64 } from './arbitraries.ts';
 import { testKey, testTransfer } from './txFixtures.ts';
 
 const alice = testKey(1);
 const bob = testKey(2);
-const u64 = fc.bigInt({ min: 0n, max: U64_MAX });
-const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
-const name = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{1,30}[a-z0-9])$/);
-const content = fc.record({
-  hash: bytes(32),
-  size: fc.integer({ min: 1, max: MAX_CONTENT_BYTES }),
-  storage: fc.constantFrom('days30' as const, 'year' as const, 'permanent' as const),
-});
-/** Every payload kind with random fields (the codec round-trips all of them). */
-const arbPayload: fc.Arbitrary<TxPayload> = fc.oneof(
-  fc.record({ kind: fc.constant('transfer' as const), to: bytes(32), amount: u64 }),
-  fc.record({ kind: fc.constant('createCommunity' as const), name }),
-  fc.record({ kind: fc.constant('createPost' as const), community: name, content }),
-  fc.record({ kind: fc.constant('reply' as const), parent: bytes(32), content }),
-  fc.record({
-    kind: fc.constant('vote' as const),
-    post: bytes(32),
-    direction: fc.constantFrom('up' as const, 'down' as const),
-  }),
-  fc.record({ kind: fc.constant('updateProfile' as const), content }),
-  fc.record({ kind: fc.constant('flag' as const), post: bytes(32) }),
-  fc.record({ kind: fc.constant('boostBid' as const), post: bytes(32), window: u64, amount: u64 }),
-  fc.record({
-    kind: fc.constant('createBounty' as const),
-    community: name,
-    content,
-    amount: u64,
-    deadline: u64,
-    minReputation: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-    newcomerOnly: fc.boolean(),
-  }),
-  fc.record({ kind: fc.constant('answerBounty' as const), bounty: bytes(32), content }),
-  fc.record({ kind: fc.constant('acceptAnswer' as const), bounty: bytes(32), answer: bytes(32) }),
-  fc.record({ kind: fc.constant('commitPost' as const), commitment: bytes(32) }),
-  fc.record({
-    kind: fc.constant('revealPost' as const),
-    community: fc.oneof(fc.constant(''), name),
-    parent: bytes(32),
-    content,
-    salt: bytes(32),
-  }),
-);
 const arbTx: fc.Arbitrary<SignedTransaction> = fc.record({
   version: fc.constant(TX_VERSION),
   shard: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
