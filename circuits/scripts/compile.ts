@@ -1,6 +1,6 @@
 /**
  * `npm run build -w @moltbook/circuits [-- file.circom ...]` — compiles the given circuits, or
- * every .circom file of this package outside test/ and build/, into build/<name>/ (cached: an
+ * every .circom file of this package outside test/, lib/ and build/, into build/<name>/ (cached: an
  * unchanged circuit is not recompiled). Prints one JSON line per circuit.
  */
 import { readdir } from 'node:fs/promises';
@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { CircuitsError, compileCircuit, shutdownProver } from '../src/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SKIP = new Set(['build', 'test', 'node_modules']);
+// lib/ holds templates without a main component; ceremony/ holds keys, not sources.
+const SKIP = new Set(['build', 'test', 'node_modules', 'lib', 'ceremony']);
 
 async function findCircuits(): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });

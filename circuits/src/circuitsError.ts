@@ -12,7 +12,12 @@ export type CircuitsErrorCode =
   | 'circuits.prove_failed'
   | 'circuits.unknown_signal'
   | 'circuits.ptau_too_small'
-  | 'circuits.setup_failed';
+  | 'circuits.setup_failed'
+  | 'circuits.invalid_secret'
+  | 'circuits.invalid_leaf'
+  | 'circuits.leaf_not_found'
+  | 'circuits.tree_too_deep'
+  | 'circuits.artifact_mismatch';
 
 export type CircuitsErrorOptions = {
   /** Longer diagnostic text, e.g. the compiler's own output. */

@@ -222,4 +222,17 @@ library MoltConstants {
     /// @notice §17.2 Phase 3 ("validation period: 6 months … reversed if manufacturer fraud is
     ///         proven"): a removed manufacturer's bond stays slashable this long before release.
     uint256 internal constant MANUFACTURER_BOND_RELEASE_DELAY = 180 days;
+
+    // ---------------------------------------------------------------- §6.2: privacy (anonymity set)
+
+    /// @notice §6.2 Merkle membership (DESIGN.md §7: depth ≥ 20): the depth the membership circuit
+    ///         is compiled at (circuits/membership.circom, its generated verifier), hence the most
+    ///         levels the anonymity set's tree may have: at most 2^20 (1,048,576) members.
+    uint256 internal constant ANONYMITY_SET_MAX_DEPTH = 20;
+
+    /// @notice §6.2 (the proof's public `merkle_root_of_all_registered_pks`; the paper sets no
+    ///         window): how long a replaced anonymity-set root still verifies, in seconds, so that
+    ///         a proof made against the root of the moment survives registrations landing before
+    ///         it. One hour, Semaphore's default group root duration.
+    uint256 internal constant ANONYMITY_SET_ROOT_EXPIRY = 1 hours;
 }

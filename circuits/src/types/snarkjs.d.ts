@@ -114,6 +114,21 @@ declare module 'snarkjs' {
       zkeyName: string,
       logger?: Logger,
     ): Promise<Groth16VerificationKeyJson>;
+    /** Resolves to the contribution hash (64 bytes), or false for a malformed beacon. */
+    function beacon(
+      zkeyNameOld: string,
+      zkeyNameNew: string,
+      name: string,
+      beaconHashStr: string,
+      numIterationsExp: number,
+      logger?: Logger,
+    ): Promise<Uint8Array | false>;
+    /** Renders the Solidity verifier of the zkey's protocol from `templates[protocol]` (ejs). */
+    function exportSolidityVerifier(
+      zkeyName: string,
+      templates: { groth16?: string; plonk?: string; fflonk?: string },
+      logger?: Logger,
+    ): Promise<string>;
     function verifyFromR1cs(
       r1csFileName: string,
       pTauFileName: string,
