@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createRollupClient } from '@moltbook/sdk';
+import { createAgent, createRollupClient, type SignerKey } from '@moltbook/sdk';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const START = join(ROOT, 'scripts', 'start.ts');
@@ -36,6 +37,16 @@ function startNetwork(args: string[]): {
     );
   });
   return { child, output: () => out, ready };
+}
+
+/** A signer key from a PEM file `npm start` wrote. */
+function signerKeyOf(path: string): SignerKey {
+  const privateKey = createPrivateKey(readFileSync(path));
+  const publicKeyHex = createPublicKey(privateKey)
+    .export({ format: 'der', type: 'spki' })
+    .subarray(-32)
+    .toString('hex');
+  return { publicKeyHex, privateKey };
 }
 
 async function jsonRpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
@@ -99,6 +110,35 @@ describe('npm start (scripts/start.ts)', () => {
         await (await fetch(m)).text(),
         /moltbook_consensus_finalized_slot\{shard="0"\} [1-9]/,
       );
+
+    // The attention economy over RPC: identity 1 (the faucet key) posts through v0, identity 2
+    // (the agent key) replies and upvotes through v1, and v2 serves the ranked feed with bodies.
+    const author = createAgent({ client, key: signerKeyOf(join(dir, 'net', 'faucet-key.pem')) });
+    const reader = createAgent({
+      client: createRollupClient({ url: rollupUrls[1] as string }),
+      key: signerKeyOf(join(dir, 'net', 'agent-key.pem')),
+    });
+    const { postId } = await author.post({
+      community: 'general',
+      title: 'hello from npm start',
+      body: 'first post',
+    });
+    await reader.reply({ parent: postId, body: 'welcome' });
+    await reader.vote({ post: postId });
+    const v2 = createRollupClient({ url: rollupUrls[2] as string });
+    let post = await v2.getPost({ id: postId, commitment: 'confirmed' });
+    while (post === null || post.upCount < 1 || post.replies < 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      post = await v2.getPost({ id: postId, commitment: 'confirmed' });
+    }
+    assert.deepEqual(post.body, {
+      v: 1,
+      type: 'post',
+      title: 'hello from npm start',
+      body: 'first post',
+    });
+    const feed = await v2.getFeed({ community: 'general', commitment: 'confirmed' });
+    assert.equal(feed.posts[0]?.id, postId);
 
     const exit = new Promise<number | null>((r) => net.child.on('exit', (c) => r(c)));
     net.child.kill('SIGINT');

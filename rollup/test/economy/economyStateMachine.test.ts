@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { revealCommitment } from '../../src/economy/commitReveal.ts';
 import { EconomyState, identityKey } from '../../src/economy/economyState.ts';
@@ -19,6 +20,7 @@ import {
 import type { RevealPostPayload, TxPayload } from '../../src/tx/transaction.ts';
 import { toHex } from '../../src/utils/hex.ts';
 import { arbPayload, u64 } from '../tx/arbitraries.ts';
+import { determinismRun } from './helpers/determinismRun.ts';
 import { keyOf } from './helpers/reputationFixtures.ts';
 import { BODY, COMMUNITY, show, TxWorld } from './helpers/txWorld.ts';
 
@@ -555,6 +557,7 @@ describe('economy state machine: properties', () => {
             if (s.aim && 'parent' in payload)
               payload = { ...payload, parent: known[0] as Uint8Array };
             const { r, post } = w.do(s.from, payload, s.maxFee);
+            if (r.kind !== 'invalid') assert.ok(r.fee <= s.maxFee, 'a fee never exceeds maxFee');
             if (r.kind === 'success') known.push(post);
             assert.ok(conservationHolds(w.state));
           }
@@ -563,6 +566,23 @@ describe('economy state machine: properties', () => {
       ),
       { numRuns: 80 },
     );
+  });
+
+  it('determinism across threads: the same history on two worker threads gives the main thread’s root', async () => {
+    const steps = 400;
+    const here = determinismRun(42, steps);
+    const onWorker = () =>
+      new Promise<string>((resolve, reject) => {
+        const worker = new Worker(new URL('./helpers/determinismRun.ts', import.meta.url), {
+          workerData: { seed: 42, steps },
+        });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+    const [a, b] = await Promise.all([onWorker(), onWorker()]);
+    assert.equal(a, here);
+    assert.equal(b, here);
+    assert.notEqual(determinismRun(43, steps), here, 'another history gives another root');
   });
 
   it('a fork executes on a clone without touching its parent', () => {
