@@ -9,10 +9,19 @@ export {
   ContentError,
   type ContentErrorCode,
   type ContentType,
+  codePoints,
   contentTypeFor,
   parseContent,
 } from './economy/contentSchema.ts';
-export { actionFee, commitDeposit, storageFee, txFee, txValue } from './economy/fees.ts';
+export {
+  actionFee,
+  commitDeposit,
+  failureFee,
+  storageFee,
+  txFee,
+  txMaxCharge,
+  txValue,
+} from './economy/fees.ts';
 export { postIdOf } from './economy/ids.ts';
 export { type Genesis, genesisHash } from './genesis/genesis.ts';
 export {

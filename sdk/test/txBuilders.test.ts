@@ -17,6 +17,7 @@ import {
   revealCommitment,
   TX_VERSION,
   txFee,
+  txMaxCharge,
   txSigningMessage,
   U64_MAX,
 } from '@moltbook/rollup/verify';
@@ -216,7 +217,7 @@ describe('transaction builders', () => {
           'valid',
           `${c.name} at B = ${baseFee}: ${v.kind === 'rejected' ? v.reason : ''}`,
         );
-        assert.equal(tx.fee, txFee(tx.signed.payload, baseFee));
+        assert.equal(tx.fee, txMaxCharge(tx.signed.payload, baseFee));
       }
     }
   });
@@ -241,7 +242,8 @@ describe('transaction builders', () => {
             }).kind;
           assert.equal(edge(risen), 'valid');
           // Well past one slot's rise the node refuses it, unless the action costs nothing.
-          if (txFee(tx.signed.payload, b * 3n) > tx.maxFee) assert.equal(edge(b * 3n), 'rejected');
+          if (txMaxCharge(tx.signed.payload, b * 3n) > tx.maxFee)
+            assert.equal(edge(b * 3n), 'rejected');
         },
       ),
       { numRuns: 60 },
@@ -253,7 +255,8 @@ describe('transaction builders', () => {
     assert.equal(voteTx({ ...o, post: POST, direction: 'up' }).maxFee, 1_500n); // 1 % × 150,000
     assert.equal(voteTx({ ...o, post: POST, direction: 'down' }).maxFee, 7_500n); // 5 %
     assert.equal(createCommunityTx({ ...o, name: 'abc' }).maxFee, 150_000_000n); // 1,000 × B
-    assert.equal(acceptAnswerTx({ ...o, bounty: POST, answer: ANSWER }).maxFee, 0n);
+    // Accepting is free when it succeeds (§10.2), but a failed accept pays the failure fee (1 %).
+    assert.equal(acceptAnswerTx({ ...o, bounty: POST, answer: ANSWER }).maxFee, 1_500n);
     const post = createPostTx({ ...o, community: 'abc', content: { title: 't', body: 'b' } });
     // 150,000 + storage (1 µMOLT/byte × 30 days, not padded).
     assert.equal(post.maxFee, 150_000n + BigInt(post.content.length));

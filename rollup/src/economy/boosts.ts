@@ -6,10 +6,10 @@ import {
 } from '../params/economyParams.ts';
 import type { BoostBidPayload } from '../tx/transaction.ts';
 import { toHex } from '../utils/hex.ts';
-import { livePost, requireIdentity } from './content.ts';
 import { scheduleDue, u64Ref } from './dues.ts';
 import type { EconomyState } from './economyState.ts';
 import { type ActionInput, type ExecFailure, failure, isFailure } from './execTypes.ts';
+import { livePost, requireIdentity } from './guards.ts';
 import { distributeFee, escrow, release } from './ledger.ts';
 import { u64Key } from './recordCodec.ts';
 import type { BoostBid } from './records.ts';

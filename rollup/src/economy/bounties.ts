@@ -29,6 +29,7 @@ import type { BountyAnswer, BountyRecord } from './bountyRecord.ts';
 import { scheduleDue } from './dues.ts';
 import { type EconomyState, identityKey } from './economyState.ts';
 import { type ActionInput, type ExecFailure, failure } from './execTypes.ts';
+import { requireIdentity } from './guards.ts';
 import { burnEscrow, escrow, release } from './ledger.ts';
 import { WAD } from './math/fixedPoint.ts';
 import { insertPost } from './posts.ts';
@@ -59,15 +60,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** The sender's identity, active. */
-function activeIdentity(input: ActionInput): IdentityRecord | ExecFailure {
-  const id = input.identity;
-  if (id === null) return failure('exec.no_identity', 'the signer key is bound to no identity');
-  if (id.status !== 'active')
-    return failure('exec.identity_inactive', `identity ${id.id} is ${id.status}`);
-  return id;
-}
-
 function isIdentity(x: IdentityRecord | ExecFailure): x is IdentityRecord {
   return 'id' in x;
 }
@@ -90,7 +82,7 @@ export function createBounty(
   p: CreateBountyPayload,
   postId: Uint8Array,
 ): ExecFailure | null {
-  const id = activeIdentity(input);
+  const id = requireIdentity(input);
   if (!isIdentity(id)) return id;
   const slot = input.ctx.slot;
   if (p.amount < BOUNTY_MIN_AMOUNT)
@@ -163,7 +155,7 @@ export function answerBounty(
   p: AnswerBountyPayload,
   postId: Uint8Array,
 ): ExecFailure | null {
-  const id = activeIdentity(input);
+  const id = requireIdentity(input);
   if (!isIdentity(id)) return id;
   const slot = input.ctx.slot;
   const key = toHex(p.bounty);
@@ -250,7 +242,7 @@ export function acceptAnswer(
   input: ActionInput,
   p: AcceptAnswerPayload,
 ): ExecFailure | null {
-  const id = activeIdentity(input);
+  const id = requireIdentity(input);
   if (!isIdentity(id)) return id;
   const slot = input.ctx.slot;
   const key = toHex(p.bounty);

@@ -11,6 +11,7 @@ import { noteAnswerUpvote } from './bounties.ts';
 import type { EconomyState } from './economyState.ts';
 import { identityKey } from './economyState.ts';
 import { type ActionInput, type ExecFailure, failure, isFailure } from './execTypes.ts';
+import { livePost, requireIdentity } from './guards.ts';
 import { flagPost } from './moderation.ts';
 import { noteVoteOnNewcomer } from './newcomers.ts';
 import { insertPost } from './posts.ts';
@@ -28,27 +29,6 @@ import {
  * handler checks every rule first and returns an ExecFailure without writing anything; then it
  * writes. Fees were charged by the state machine before the handler runs.
  */
-
-/** The sender's identity, which every content action needs (public mode, §6.3). */
-export function requireIdentity(input: ActionInput): IdentityRecord | ExecFailure {
-  const id = input.identity;
-  if (id === null) return failure('exec.no_identity', 'the signer key is bound to no identity');
-  if (id.status !== 'active')
-    return failure('exec.identity_inactive', `identity ${id.id} is ${id.status}`);
-  return id;
-}
-
-/** A post that exists and is not soft-deleted (`hex`: the id's key, when the caller has it). */
-export function livePost(
-  state: EconomyState,
-  id: Uint8Array,
-  hex: string = toHex(id),
-): PostRecord | ExecFailure {
-  const post = state.posts.get(hex);
-  if (post === undefined) return failure('exec.unknown_post', `no post ${hex}`);
-  if (post.moderation === 'removed') return failure('exec.post_removed', 'the post was removed');
-  return post;
-}
 
 export function createCommunity(
   state: EconomyState,

@@ -179,7 +179,7 @@ export function contentTypeFor(payload: TxPayload): ContentType | null {
 }
 
 /** Number of Unicode code points of `s`, or -1 when it holds a lone surrogate (not Unicode). */
-function codePoints(s: string): number {
+export function codePoints(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++, n++) {
     const c = s.charCodeAt(i);

@@ -1,4 +1,3 @@
-import { FEE_BPS } from '../params/economyParams.ts';
 import { U64_MAX } from '../params/txParams.ts';
 import { intrinsicGas } from '../tx/intrinsicGas.ts';
 import type { TxPayload } from '../tx/transaction.ts';
@@ -12,7 +11,7 @@ import type { EconomyState } from './economyState.ts';
 import { identityKey } from './economyState.ts';
 import type { ActionInput, EconomyContext, EconomyTx, ExecFailure } from './execTypes.ts';
 import { beginSlot as feesBeginSlot, recordTx } from './feeMarket.ts';
-import { actionFee, bpsOf, contentOf, storageFee, txFee } from './fees.ts';
+import { actionFee, contentOf, failureFee, storageFee, txFee, txMaxCharge } from './fees.ts';
 import { postIdOf } from './ids.ts';
 import { credit, debit, distributeFee, distributeStorage, type FeeSplit } from './ledger.ts';
 import { closeReview } from './moderation.ts';
@@ -28,8 +27,9 @@ import { settleEpoch } from './reputation.ts';
  * same `state.root()` everywhere.
  *
  * A transaction is, in order (Ethereum's validity checks, then Agave's fee-payer rule):
- * - invalid (state untouched, a block holding it is invalid): nonce ≠ the account's, fee above
- *   `maxFee`, or a sender that cannot pay fee + value;
+ * - invalid (state untouched, a block holding it is invalid): nonce ≠ the account's, or the most
+ *   it can be charged (`txMaxCharge`: its fee, at least the failure fee) above `maxFee` or the
+ *   balance;
  * - failed (included: nonce + 1, the failure fee — an upvote's, burned — and nothing else) when
  *   the action breaks a rule, with a stable `exec.*` code;
  * - success: nonce + 1, the fee split per §10.2/§9.3, the action applied.
@@ -115,17 +115,18 @@ export function applyTx(
     };
   const baseFee = state.baseFee();
   const fee = txFee(tx.payload, baseFee);
-  if (tx.maxFee < fee)
+  const charge = txMaxCharge(tx.payload, baseFee);
+  if (tx.maxFee < charge)
     return {
       kind: 'invalid',
       code: 'exec.fee_too_low',
-      reason: `fee ${fee} > max fee ${tx.maxFee}`,
+      reason: `fee ${charge} > max fee ${tx.maxFee}`,
     };
-  if (seen === undefined || seen.balance < fee)
+  if (seen === undefined || seen.balance < charge)
     return {
       kind: 'invalid',
       code: 'exec.cannot_pay_fee',
-      reason: `balance ${seen?.balance ?? 0n} < fee ${fee}`,
+      reason: `balance ${seen?.balance ?? 0n} < fee ${charge}`,
     };
 
   const sender = state.accounts.getMut(senderHex) as typeof seen;
@@ -150,7 +151,7 @@ export function applyTx(
   if (failed !== null) {
     // Nothing of the action was written: give the fee back and take the failure fee instead.
     sender.balance += paid;
-    const failFee = min(bpsOf(baseFee, FEE_BPS.other), sender.balance);
+    const failFee = failureFee(baseFee); // ≤ charge ≤ maxFee and ≤ the balance (checked above)
     debit(sender, failFee);
     distributeFee(state, failFee, 'burn');
     recordTx(state.feeMarketMut(), gas);
@@ -166,10 +167,6 @@ export function applyTx(
 
 function isNewThread(p: TxPayload): boolean {
   return p.kind === 'createPost' || (p.kind === 'revealPost' && p.community !== '');
-}
-
-function min(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
 }
 
 function dispatch(state: EconomyState, input: ActionInput): ExecFailure | null {

@@ -78,6 +78,25 @@ export function txFee(payload: TxPayload, baseFee: bigint): bigint {
   return actionFee(payload, baseFee) + (content === null ? 0n : storageFee(content));
 }
 
+/**
+ * What an included transaction pays when its action breaks a rule (economyStateMachine.ts): the
+ * smallest listed fee, an upvote's 1 % of B, burned. A rule broken still used block space.
+ */
+export function failureFee(baseFee: bigint): bigint {
+  return bpsOf(baseFee, FEE_BPS.other);
+}
+
+/**
+ * The most a transaction can be charged at base fee B: its fee if the action succeeds, the failure
+ * fee if it breaks a rule. `maxFee` must cover it (else the transaction is not includable), so a
+ * charge never exceeds `maxFee` — even for actions whose own fee is 0 (accepting an answer).
+ */
+export function txMaxCharge(payload: TxPayload, baseFee: bigint): bigint {
+  const fee = txFee(payload, baseFee);
+  const floor = failureFee(baseFee);
+  return fee > floor ? fee : floor;
+}
+
 /** §14.3 "Commitment requires deposit = 2x posting fee". */
 export function commitDeposit(baseFee: bigint): bigint {
   return COMMIT_DEPOSIT_MULTIPLIER * bpsOf(baseFee, FEE_BPS.post);

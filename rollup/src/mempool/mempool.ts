@@ -1,4 +1,4 @@
-import { txFee } from '../economy/fees.ts';
+import { txMaxCharge } from '../economy/fees.ts';
 import {
   MEMPOOL_MAX_BYTES,
   MEMPOOL_MAX_PER_SENDER,
@@ -51,7 +51,7 @@ interface Entry {
 
 /** Whether the entry's max fee covers its fee at base fee `baseFee`. */
 function affordable(e: Entry, baseFee: bigint): boolean {
-  return e.fee >= txFee(e.v.tx.payload, baseFee);
+  return e.fee >= txMaxCharge(e.v.tx.payload, baseFee);
 }
 
 /** Higher max fee first, then earlier arrival. */

@@ -1,6 +1,6 @@
 import { CodecError } from '../codec/codecError.ts';
 import { verifyEd25519 } from '../crypto/ed25519.ts';
-import { txFee, txValue } from '../economy/fees.ts';
+import { txMaxCharge, txValue } from '../economy/fees.ts';
 import { MAX_TX_BYTES, NONCE_WINDOW, SLOT_GAS_LIMIT, senderGasCap } from '../params/txParams.ts';
 import { toHex } from '../utils/hex.ts';
 import { intrinsicGas } from './intrinsicGas.ts';
@@ -66,7 +66,8 @@ function reject(
  * 3. shard id = ours (`tx.wrong_shard`);
  * 4. Ed25519 signature of the sender over the domain-separated message (`tx.signature_invalid`);
  * 5. nonce ≥ the account's (`tx.nonce_too_low`) and ≤ it + NONCE_WINDOW (`tx.nonce_gap`);
- * 6. max fee ≥ the fee at the current base fee (`tx.fee_too_low`, economy/fees.ts txFee), balance ≥
+ * 6. max fee ≥ the most it can be charged at the current base fee (`tx.fee_too_low`, economy/fees.ts
+ *    txMaxCharge: its fee, at least the failure fee), balance ≥
  *    value (amount, escrow, deposit) + max fee (`tx.insufficient_balance`);
  * 7. §7.6 per-sender cap: senderGasUsed + the action's gas ≤ 5 % of the slot's gas (`tx.sender_cap`).
  *
@@ -128,7 +129,7 @@ export function validateAgainstState(
       `nonce ${tx.nonce} > account nonce ${account.nonce} + ${NONCE_WINDOW}`,
     );
   // 6. fee
-  const fee = txFee(tx.payload, ctx.baseFee);
+  const fee = txMaxCharge(tx.payload, ctx.baseFee);
   if (tx.maxFee < fee)
     return reject(
       6,

@@ -10,8 +10,8 @@ import {
   signTransaction,
   TX_VERSION,
   type TxPayload,
-  txFee,
   txId,
+  txMaxCharge,
   txValue,
 } from '@moltbook/rollup/verify';
 import { InvalidParameterError } from '../errors/baseError.ts';
@@ -54,7 +54,7 @@ export interface CreateTransactionReturnType {
   /** The signed transaction, decoded. */
   readonly signed: SignedTransaction;
   readonly maxFee: bigint;
-  /** The fee at `baseFee` (txFee), µMOLT. */
+  /** The most the transaction can be charged at `baseFee` (txMaxCharge: its fee, at least the failure fee), µMOLT. */
   readonly fee: bigint;
   /** What else leaves the balance at `baseFee` (amount, escrow, commit deposit; txValue), µMOLT. */
   readonly value: bigint;
@@ -63,14 +63,15 @@ export interface CreateTransactionReturnType {
 export type CreateTransactionErrorType = InvalidParameterError;
 
 /**
- * The payload's fee at B raised by one slot's largest rise (§10.5: B ≤ 1.5 × the slot's start),
- * i.e. `txFee(payload, ⌈1.5 B⌉)`. The storage part of the fee does not follow B, so it is not
+ * The most the payload can be charged at B raised by one slot's largest rise (§10.5: B ≤ 1.5 ×
+ * the slot's start), i.e. `txMaxCharge(payload, ⌈1.5 B⌉)`: its fee, at least the failure fee the
+ * node charges when the action breaks a rule. The storage part does not follow B, so it is not
  * padded. A transaction that waits several slots while B climbs needs more: pass `maxFee`.
  */
 export function defaultMaxFee(payload: TxPayload, baseFee: bigint = INITIAL_BASE_FEE): bigint {
   const raised =
     (baseFee * SLOT_INCREASE_CAP_NUM + SLOT_INCREASE_CAP_DEN - 1n) / SLOT_INCREASE_CAP_DEN;
-  return txFee(payload, raised);
+  return txMaxCharge(payload, raised);
 }
 
 function keyArg(key: unknown): Uint8Array {
@@ -109,7 +110,7 @@ export function createTransaction(
   let value: bigint;
   let maxFee: bigint;
   try {
-    fee = txFee(payload, baseFee);
+    fee = txMaxCharge(payload, baseFee);
     value = txValue(payload, baseFee);
     maxFee = u64Arg('maxFee', params.maxFee ?? defaultMaxFee(payload, baseFee));
   } catch (err) {
@@ -117,7 +118,10 @@ export function createTransaction(
     throw new InvalidParameterError('payload', `a valid payload (${(err as Error).message})`);
   }
   if (given && maxFee < fee)
-    throw new InvalidParameterError('maxFee', `at least ${fee}, the fee at base fee ${baseFee}`);
+    throw new InvalidParameterError(
+      'maxFee',
+      `at least ${fee}, the most it can be charged at base fee ${baseFee}`,
+    );
   let transaction: Uint8Array;
   try {
     transaction = encodeTransaction(

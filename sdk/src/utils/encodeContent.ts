@@ -12,6 +12,7 @@ import {
   ContentError,
   type ContentRef,
   type ContentType,
+  codePoints,
   MAX_CONTENT_BYTES,
   parseContent as nodeParseContent,
   type StorageClass,
@@ -56,19 +57,6 @@ export interface EncodedContent {
   readonly size: number;
   /** The reference a transaction carries, for `storage` (default `days30`, §9.3's minimum). */
   ref(storage?: StorageClass): ContentRef;
-}
-
-/** Code points of `s`, or -1 when it holds a lone surrogate (no UTF-8 encoding). */
-function codePoints(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++, n++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    const next = s.charCodeAt(i + 1);
-    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return -1;
-    i += 1;
-  }
-  return n;
 }
 
 function text(field: string, v: unknown, max: number): string {
