@@ -15,7 +15,7 @@ import { livePost, requireIdentity } from './guards.ts';
 import { flagPost } from './moderation.ts';
 import { noteVoteOnNewcomer } from './newcomers.ts';
 import { insertPost } from './posts.ts';
-import type { IdentityRecord, PostRecord } from './records.ts';
+import type { PostRecord } from './records.ts';
 import {
   recordDownvote,
   recordUpvote,
