@@ -27,3 +27,60 @@ export function groth16ProofToSolidity(proof: Groth16Proof): SolidityGroth16Proo
     BigInt(s),
   ) as unknown as SolidityGroth16Proof;
 }
+
+/** Bytes of a proof in the wire form of `groth16ProofToBytes`. */
+export const GROTH16_PROOF_BYTES = 256;
+
+/**
+ * The proof as 256 bytes: the eight words of `groth16ProofToSolidity`, each 32 bytes big-endian —
+ * the form rollup transactions carry (`ZkAuth.proof`), one ABI word each for the verifier.
+ */
+export function groth16ProofToBytes(proof: Groth16Proof): Uint8Array {
+  const out = new Uint8Array(GROTH16_PROOF_BYTES);
+  groth16ProofToSolidity(proof).forEach((word, i) => {
+    let x = word;
+    for (let j = 31; j >= 0; j--) {
+      out[i * 32 + j] = Number(x & 0xffn);
+      x >>= 8n;
+    }
+  });
+  return out;
+}
+
+/**
+ * The snarkjs proof of 256 wire bytes (the inverse of `groth16ProofToBytes`). Says nothing about
+ * validity: coordinates are only read, `verifyGroth16` checks them.
+ *
+ * @throws RangeError unless `bytes` is 256 bytes long.
+ */
+export function groth16ProofFromBytes(bytes: Uint8Array): Groth16Proof {
+  if (bytes.length !== GROTH16_PROOF_BYTES)
+    throw new RangeError(`a Groth16 proof is ${GROTH16_PROOF_BYTES} bytes, got ${bytes.length}`);
+  const w: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    let x = 0n;
+    for (let j = 0; j < 32; j++) x = (x << 8n) | BigInt(bytes[i * 32 + j] as number);
+    w.push(x.toString());
+  }
+  const [ax, ay, bx1, bx0, by1, by0, cx, cy] = w as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  return {
+    pi_a: [ax, ay, '1'],
+    pi_b: [
+      [bx0, bx1],
+      [by0, by1],
+      ['1', '0'],
+    ],
+    pi_c: [cx, cy, '1'],
+    protocol: 'groth16',
+    curve: 'bn128',
+  } as Groth16Proof;
+}

@@ -18,6 +18,7 @@ export {
 export { BN254_BASE_FIELD_ORDER, BN254_SCALAR_FIELD_ORDER } from './bn254.ts';
 export type { Witness, WitnessCircuit } from './calculateWitness.ts';
 export { calculateWitness } from './calculateWitness.ts';
+export { deriveZkSecret, ZK_SECRET_KDF_LABEL, zkSecretFromCardBytes } from './cardZkSecret.ts';
 export type { CircuitsErrorCode } from './circuitsError.ts';
 export { CircuitsError } from './circuitsError.ts';
 export type { CompileCircuitOptions, CompiledCircuit } from './compileCircuit.ts';
@@ -31,7 +32,12 @@ export type {
 export { createMembershipProof } from './createMembershipProof.ts';
 export { DEFAULT_BUILD_DIR } from './defaultBuildDir.ts';
 export type { SolidityGroth16Proof } from './groth16ProofToSolidity.ts';
-export { groth16ProofToSolidity } from './groth16ProofToSolidity.ts';
+export {
+  GROTH16_PROOF_BYTES,
+  groth16ProofFromBytes,
+  groth16ProofToBytes,
+  groth16ProofToSolidity,
+} from './groth16ProofToSolidity.ts';
 export type { LeanImtProof } from './leanImt.ts';
 export { LeanImt, leanImtRootOf } from './leanImt.ts';
 export type { LocalCeremony, LocalCeremonyOptions } from './localCeremony.ts';
@@ -43,6 +49,7 @@ export type {
 } from './membershipArtifacts.ts';
 export {
   loadMembershipArtifacts,
+  loadMembershipVerificationKey,
   MEMBERSHIP_CEREMONY_DIR,
   MEMBERSHIP_PINS,
   MEMBERSHIP_PUBLIC_SIGNALS,

@@ -155,6 +155,34 @@ async function load(
   return { circuit, zkeyPath, verificationKey, manifest };
 }
 
+const vkeys = new Map<string, Promise<Groth16VerificationKey>>();
+
+/**
+ * The membership circuit's verification key alone (what a verifier — a rollup node, an SDK
+ * checking a proof — needs), checked against the ceremony manifest's pin. No compilation, no
+ * zkey: cheap to load. Loaded once per process and directory.
+ *
+ * @throws CircuitsError `circuits.artifact_mismatch`
+ */
+export function loadMembershipVerificationKey(
+  ceremonyDir: string = MEMBERSHIP_CEREMONY_DIR,
+): Promise<Groth16VerificationKey> {
+  let pending = vkeys.get(ceremonyDir);
+  if (pending === undefined) {
+    pending = (async () => {
+      const manifest = await readMembershipManifest(ceremonyDir);
+      const vkeyPath = join(ceremonyDir, MEMBERSHIP_VKEY_FILE);
+      await assertPinned(manifest, vkeyPath, MEMBERSHIP_PINS.verificationKey);
+      return JSON.parse(await readFile(vkeyPath, 'utf8')) as Groth16VerificationKey;
+    })().catch((err: unknown) => {
+      vkeys.delete(ceremonyDir);
+      throw err;
+    });
+    vkeys.set(ceremonyDir, pending);
+  }
+  return pending;
+}
+
 /**
  * Checks that `path` hashes to what the manifest pins under `key` (by default the path relative
  * to the repository root; a build directory elsewhere plays the role of circuits/build/).

@@ -22,7 +22,14 @@ export {
   txMaxCharge,
   txValue,
 } from './economy/fees.ts';
+export {
+  anonymousScope,
+  PSEUDONYM_SCOPE,
+  zkActionMessage,
+  zkScope,
+} from './economy/identityModes.ts';
 export { postIdOf } from './economy/ids.ts';
+export { epochOf } from './economy/reputation.ts';
 export { type Genesis, genesisHash } from './genesis/genesis.ts';
 export {
   CONTENT_BODY_MAX,
@@ -52,17 +59,25 @@ export {
   SLOT_INCREASE_CAP_DEN,
   SLOT_INCREASE_CAP_NUM,
 } from './params/feeParams.ts';
+export {
+  ANON_ACTIONS_PER_EPOCH,
+  PSEUDONYM_ACTIONS_PER_EPOCH,
+} from './params/privacyParams.ts';
 export { MAX_TX_BYTES, TX_VERSION, U64_MAX } from './params/txParams.ts';
 export type { PohEntry } from './poh/poh.ts';
 export { type PohRules, type PohVerdict, verifyEntries } from './poh/verifyEntries.ts';
 export { type BlockJson, blockFromJson } from './rpc/blockJson.ts';
 export { signTransaction } from './tx/signTransaction.ts';
-export type {
-  ContentRef,
-  SignedTransaction,
-  StorageClass,
-  TxPayload,
-  UnsignedTransaction,
+export {
+  type ContentRef,
+  isZkPayload,
+  type SignedTransaction,
+  type StorageClass,
+  type TxPayload,
+  type UnsignedTransaction,
+  type ZkAuth,
+  type ZkMode,
+  type ZkPayload,
 } from './tx/transaction.ts';
 export {
   decodeTransaction,

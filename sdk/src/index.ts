@@ -1,4 +1,6 @@
 // Public entry of @moltbook/sdk.
+
+export { deriveZkSecret, LeanImt, zkSecretFromCardBytes } from '@moltbook/circuits';
 export type {
   BlockJson,
   ContentRef,
@@ -46,6 +48,8 @@ export type {
   Moderation,
   Post,
   PostKind,
+  Privacy,
+  Pseudonym,
 } from './clients/economyJson.ts';
 export { type VerifyBlockOptions, verifyBlock } from './clients/verifyBlock.ts';
 export {
@@ -57,6 +61,31 @@ export {
   RpcRequestError,
   VerificationError,
 } from './errors/baseError.ts';
+export {
+  ANONYMITY_SET_EVENTS,
+  type AnonymitySetChange,
+  anonymitySetFromChanges,
+  type FetchAnonymitySetParameters,
+  fetchAnonymitySet,
+} from './privacy/anonymitySet.ts';
+export {
+  type CreateIdentityProofParameters,
+  createIdentityProof,
+  type IdentityProof,
+  identityCommitment,
+  membershipNullifier,
+  type VerifyIdentityProofParameters,
+  verifyIdentityProof,
+} from './privacy/identityProof.ts';
+export {
+  type ZkPostTxParameters,
+  type ZkReplyTxParameters,
+  type ZkTxOptions,
+  type ZkTxReturnType,
+  zkNullifier,
+  zkPostTx,
+  zkReplyTx,
+} from './privacy/zkTransactions.ts';
 export {
   type CreateTransactionErrorType,
   type CreateTransactionParameters,

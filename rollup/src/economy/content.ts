@@ -118,8 +118,9 @@ export function updateProfile(
 
 /**
  * §10.2 upvote / downvote, weighted by reputation (§12.3, reputation.ts). One vote per identity
- * per post, never on one's own content, never on anonymous content's author reputation (the post
- * tally still moves: anonymous posts rank like any other, their authors just earn nothing).
+ * per post, never on one's own content (a pseudonym's owner cannot be told apart: that is §6.3's
+ * unlinkability), never on anonymous content's author reputation (the post tally still moves:
+ * anonymous posts rank like any other, their authors just earn nothing).
  */
 export function vote(state: EconomyState, input: ActionInput, p: VotePayload): ExecFailure | null {
   const voter = requireIdentity(input);
@@ -133,8 +134,12 @@ export function vote(state: EconomyState, input: ActionInput, p: VotePayload): E
   if (state.votes.has(voteKey)) return failure('exec.already_voted', 'one vote per post');
 
   const post = state.posts.getMut(postKey) as PostRecord;
+  // Public and pseudonymous authors earn from votes (a pseudonym's record is an identity record,
+  // zkActions.ts); anonymous content has no author to credit (INFLUENCE.anonymous).
   const author =
-    post.mode === 'public' ? (state.identities.getMut(identityKey(post.author)) ?? null) : null;
+    post.mode !== 'anonymous' && post.author !== 0n
+      ? (state.identities.getMut(identityKey(post.author)) ?? null)
+      : null;
   const slot = input.ctx.slot;
   let weight: bigint;
   if (author !== null) {
@@ -145,7 +150,7 @@ export function vote(state: EconomyState, input: ActionInput, p: VotePayload): E
         : recordDownvote(state, voter, author, slot);
     noteVoteOnNewcomer(author, p.direction === 'up' ? weight : -weight, slot);
   } else {
-    // Pseudonymous/anonymous content: the vote ranks the post, its author earns nothing here.
+    // Anonymous content: the vote ranks the post, nobody earns from it.
     weight = voteWeightOf(voter, slot);
   }
   if (p.direction === 'up') {

@@ -162,8 +162,10 @@ export function parseContent(bytes: Uint8Array, expected?: ContentType): Content
 export function contentTypeFor(payload: TxPayload): ContentType | null {
   switch (payload.kind) {
     case 'createPost':
+    case 'zkPost':
       return 'post';
     case 'reply':
+    case 'zkReply':
       return 'reply';
     case 'createBounty':
       return 'question';

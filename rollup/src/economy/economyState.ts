@@ -18,6 +18,17 @@ import {
   newBurn,
 } from './monetary/dynamicBurn.ts';
 import {
+  type AnonRootRecord,
+  anonRootCodec,
+  type NullifierRecord,
+  newPrivacy,
+  nullifierCodec,
+  type PrivacyRecord,
+  type PseudonymRecord,
+  privacyCodec,
+  pseudonymCodec,
+} from './privacyRecords.ts';
+import {
   type AccountRecord,
   type AuctionRecord,
   accountCodec,
@@ -101,6 +112,26 @@ export const TABLES = {
     bucketBits: 0,
   } as TableSpec<BurnState>,
   profiles: { name: 'profiles', id: 16, codec: profileCodec } as TableSpec<ProfileRecord>,
+  anonRoots: { name: 'anonRoots', id: 17, codec: anonRootCodec } as TableSpec<AnonRootRecord>,
+  nullifiers: {
+    name: 'nullifiers',
+    id: 18,
+    codec: nullifierCodec,
+    bucketBits: BIG,
+  } as TableSpec<NullifierRecord>,
+  pseudonyms: {
+    name: 'pseudonyms',
+    id: 19,
+    codec: pseudonymCodec,
+    bucketBits: BIG,
+  } as TableSpec<PseudonymRecord>,
+  /** Created by the first privacy event (states from before issue 6 have none). */
+  privacy: {
+    name: 'privacy',
+    id: 20,
+    codec: privacyCodec,
+    bucketBits: 0,
+  } as TableSpec<PrivacyRecord>,
 } as const;
 
 const SPECS = Object.values(TABLES) as readonly TableSpec<unknown>[];
@@ -142,6 +173,10 @@ export class EconomyState {
   readonly auctions: Table<AuctionRecord>;
   readonly dues: Table<DueRecord>;
   readonly profiles: Table<ProfileRecord>;
+  readonly anonRoots: Table<AnonRootRecord>;
+  readonly nullifiers: Table<NullifierRecord>;
+  readonly pseudonyms: Table<PseudonymRecord>;
+  readonly #privacy: Table<PrivacyRecord>;
   readonly #totals: Table<TotalsRecord>;
   readonly #fees: Table<FeeMarketState>;
   readonly #aci: Table<AciState>;
@@ -161,6 +196,10 @@ export class EconomyState {
     this.auctions = store.table(TABLES.auctions);
     this.dues = store.table(TABLES.dues);
     this.profiles = store.table(TABLES.profiles);
+    this.anonRoots = store.table(TABLES.anonRoots);
+    this.nullifiers = store.table(TABLES.nullifiers);
+    this.pseudonyms = store.table(TABLES.pseudonyms);
+    this.#privacy = store.table(TABLES.privacy);
     this.#totals = store.table(TABLES.totals);
     this.#fees = store.table(TABLES.feeMarket);
     this.#aci = store.table(TABLES.aci);
@@ -282,6 +321,18 @@ export class EconomyState {
 
   burnMut(): BurnState {
     return this.#burn.getMut(ONE) as BurnState;
+  }
+
+  /** The privacy singleton (a fresh one before the first privacy event). */
+  privacy(): Readonly<PrivacyRecord> {
+    return this.#privacy.get(ONE) ?? newPrivacy();
+  }
+
+  privacyMut(): PrivacyRecord {
+    const p = this.#privacy.getMut(ONE);
+    if (p !== undefined) return p;
+    this.#privacy.set(ONE, newPrivacy());
+    return this.#privacy.getMut(ONE) as PrivacyRecord;
   }
 
   /** The base fee B the next transaction pays against (§10.5). */

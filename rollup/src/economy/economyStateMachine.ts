@@ -1,6 +1,6 @@
 import { U64_MAX } from '../params/txParams.ts';
 import { intrinsicGas } from '../tx/intrinsicGas.ts';
-import type { TxPayload } from '../tx/transaction.ts';
+import { isZkPayload, type TxPayload } from '../tx/transaction.ts';
 import { toHex } from '../utils/hex.ts';
 import { boostBid, closeAuction } from './boosts.ts';
 import { acceptAnswer, answerBounty, createBounty, resolveBountyDue } from './bounties.ts';
@@ -19,6 +19,7 @@ import { onSlot as monetaryOnSlot } from './monetaryPolicy.ts';
 import { freeTierQuote, useFreeTier } from './newcomers.ts';
 import type { IdentityRecord } from './records.ts';
 import { settleEpoch } from './reputation.ts';
+import { applyZkTx, type ZkInvalidCode } from './zkActions.ts';
 
 /**
  * The attention economy as one deterministic state machine (issue 5): `beginSlot` once per block
@@ -34,6 +35,9 @@ import { settleEpoch } from './reputation.ts';
  *   the action breaks a rule, with a stable `exec.*` code;
  * - success: nonce + 1, the fee split per §10.2/§9.3, the action applied.
  * Either way the fee market records the action's gas (§10.5).
+ *
+ * Zero-knowledge posts and replies (§6.3) take their own path (zkActions.ts): no account, the
+ * treasury pays, and a broken rule makes them invalid.
  */
 
 /** Outcome of one transaction. */
@@ -48,7 +52,11 @@ export type EconomyApplyResult =
     }
   | {
       readonly kind: 'invalid';
-      readonly code: 'exec.nonce_mismatch' | 'exec.fee_too_low' | 'exec.cannot_pay_fee';
+      readonly code:
+        | 'exec.nonce_mismatch'
+        | 'exec.fee_too_low'
+        | 'exec.cannot_pay_fee'
+        | ZkInvalidCode;
       readonly reason: string;
     };
 
@@ -104,6 +112,7 @@ export function applyTx(
   ctx: EconomyContext,
 ): EconomyApplyResult {
   const { tx } = etx;
+  if (isZkPayload(tx.payload)) return applyZkTx(state, etx, tx.payload, ctx);
   const senderHex = toHex(tx.sender);
   const seen = state.accounts.get(senderHex);
   const nonce = seen?.nonce ?? 0n;
@@ -207,6 +216,9 @@ function dispatch(state: EconomyState, input: ActionInput): ExecFailure | null {
       return commitPost(state, input, p);
     case 'revealPost':
       return revealPost(state, input, p, postIdOf(id));
+    case 'zkPost':
+    case 'zkReply':
+      throw new Error('unreachable: zero-knowledge actions run in applyZkTx');
   }
 }
 

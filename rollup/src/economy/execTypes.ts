@@ -1,4 +1,5 @@
 import type { SignedTransaction } from '../tx/transaction.ts';
+import type { MembershipVerifier } from './identityModes.ts';
 import type { AccountRecord, IdentityRecord } from './records.ts';
 
 /** Per-block inputs of execution: the same for the leader and every validator replaying. */
@@ -10,6 +11,11 @@ export interface EconomyContext {
    * §11.4 damper delays and §14.3 reveals — unknown before the parent block, fixed for the block.
    */
   readonly pohHash: Uint8Array;
+  /**
+   * Verdicts on the block's membership proofs (§6, zkActions.ts), computed before execution;
+   * absent: every proof is refused (a node without the privacy layer).
+   */
+  readonly membership?: MembershipVerifier;
 }
 
 /** A transaction as the state machine gets it: decoded, signature checked, with its id. */

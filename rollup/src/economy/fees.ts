@@ -5,7 +5,7 @@ import {
   STORAGE_CLASS,
   STORAGE_RATE_PER_BYTE,
 } from '../params/economyParams.ts';
-import type { ContentRef, TxPayload } from '../tx/transaction.ts';
+import { type ContentRef, isZkPayload, type TxPayload } from '../tx/transaction.ts';
 import { isZeroHash } from './ids.ts';
 
 /**
@@ -19,10 +19,12 @@ import { isZeroHash } from './ids.ts';
 export function actionFeeBps(payload: TxPayload): bigint {
   switch (payload.kind) {
     case 'createPost':
+    case 'zkPost':
       return FEE_BPS.post;
     case 'revealPost':
       return isZeroHash(payload.parent) ? FEE_BPS.post : FEE_BPS.reply;
     case 'reply':
+    case 'zkReply':
     case 'answerBounty':
       return FEE_BPS.reply;
     case 'vote':
@@ -61,6 +63,8 @@ export function contentOf(payload: TxPayload): ContentRef | null {
     case 'createBounty':
     case 'answerBounty':
     case 'revealPost':
+    case 'zkPost':
+    case 'zkReply':
       return payload.content;
     default:
       return null;
@@ -88,10 +92,12 @@ export function failureFee(baseFee: bigint): bigint {
 
 /**
  * The most a transaction can be charged at base fee B: its fee if the action succeeds, the failure
- * fee if it breaks a rule. `maxFee` must cover it (else the transaction is not includable), so a
+ * fee if it breaks a rule (0 for a zero-knowledge action: the treasury pays its fee and a broken
+ * rule makes it invalid, not failed — docs/privacy.md "Fees"). `maxFee` must cover it (else the transaction is not includable), so a
  * charge never exceeds `maxFee` — even for actions whose own fee is 0 (accepting an answer).
  */
 export function txMaxCharge(payload: TxPayload, baseFee: bigint): bigint {
+  if (isZkPayload(payload)) return 0n; // the treasury pays; the sender is charged nothing (§6.3)
   const fee = txFee(payload, baseFee);
   const floor = failureFee(baseFee);
   return fee > floor ? fee : floor;

@@ -1,4 +1,6 @@
 import { hash as nodeHash } from 'node:crypto';
+import { PAYLOAD_KIND, type ZkPayload } from '../tx/transaction.ts';
+import { encodePayload } from '../tx/txCodec.ts';
 import type { AuthorMode } from './records.ts';
 
 /**
@@ -34,7 +36,7 @@ export const INFLUENCE: Readonly<Record<AuthorMode, ModeInfluence>> = {
  * A membership proof as the circuit's public signals order them (docs/privacy.md): the anonymity
  * set's root, the nullifier = Poseidon(scope, secret), the scope, and the message — the hash of
  * the action the proof authorizes, so a proof cannot be reused for other content. Field elements
- * as 32-byte big-endian; `proof` is the Groth16 proof (a, b, c) as the verifier takes it.
+ * as 32-byte big-endian; `proof` is the 256-byte Groth16 proof of `ZkAuth.proof`.
  */
 export interface MembershipProof {
   readonly root: Uint8Array;
@@ -45,23 +47,21 @@ export interface MembershipProof {
 }
 
 /**
- * What the state machine needs from the privacy layer (issue 6 item 6 plugs a real one in): the
- * anonymity-set roots it accepts (relayed from the L2's `RootUpdated` events with their expiry)
- * and Groth16 verification against the pinned verification key. Pure and deterministic for a
- * given L2 history, like every other input of execution.
+ * Groth16 verification against the pinned verification key, as the state machine asks for it:
+ * synchronous and deterministic. Verification itself is slow (~16 ms) and asynchronous
+ * (snarkjs), so the node runs it before execution — on mempool admission and for every block it
+ * replays (rollup/src/zk/membershipProofs.ts) — and hands the state machine the verdicts. Whether
+ * the root is recent and the nullifier fresh is the state's own bookkeeping (zkActions.ts).
  */
 export interface MembershipVerifier {
-  isKnownRoot(root: Uint8Array, slot: bigint): boolean;
   verify(proof: MembershipProof): boolean;
 }
 
-/** Until issue 6 wires the verifier in, every proof is refused (`exec.proof_unsupported`). */
-export const NO_MEMBERSHIP_VERIFIER: MembershipVerifier = {
-  isKnownRoot: () => false,
-  verify: () => false,
-};
+/** Without a verifier every proof is refused (`exec.proof_invalid`): a node not set up for §6. */
+export const NO_MEMBERSHIP_VERIFIER: MembershipVerifier = { verify: () => false };
 
 const PSEUDONYM_TAG = new TextEncoder().encode('moltbook/scope/pseudonym/v1');
+const MESSAGE_TAG = new TextEncoder().encode('moltbook/zk-action/v1');
 const ANONYMOUS_TAG = new TextEncoder().encode('moltbook/scope/anonymous/v1');
 /** BN254 scalar field order: scopes and messages must be field elements. */
 const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -103,17 +103,23 @@ export function anonymousScope(
   return toField([ANONYMOUS_TAG, b]);
 }
 
-/** The mode a proof's scope puts an action in (null: a scope of neither kind). */
-export function modeOfScope(
-  scope: Uint8Array,
-  epoch: bigint,
-  shard: number,
-  actionKind: number,
-  maxIndex: number,
-): 'pseudonymous' | 'anonymous' | null {
-  if (Buffer.compare(scope, PSEUDONYM_SCOPE) === 0) return 'pseudonymous';
-  for (let i = 0; i < maxIndex; i++)
-    if (Buffer.compare(scope, anonymousScope(epoch, shard, actionKind, i)) === 0)
-      return 'anonymous';
-  return null;
+/**
+ * The message a zero-knowledge action's proof binds (the circuit's fourth public signal):
+ * SHA-256(tag ‖ u32 shard ‖ sender ‖ canonical payload with the proof bytes zeroed), reduced
+ * into the field. It covers the shard, the envelope's key, the content reference, the root, the
+ * nullifier, the epoch, index and pseudonym nonce — so a proof authorizes exactly this action,
+ * once, and nobody can lift it onto other content or another envelope.
+ */
+export function zkActionMessage(shard: number, sender: Uint8Array, payload: ZkPayload): Uint8Array {
+  const blanked = { ...payload, zk: { ...payload.zk, proof: new Uint8Array(256) } };
+  const head = new Uint8Array(4);
+  new DataView(head.buffer).setUint32(0, shard);
+  return toField([MESSAGE_TAG, head, sender, encodePayload(blanked)]);
+}
+
+/** The scope a zero-knowledge action's proof must use, from its mode (§6.3). */
+export function zkScope(shard: number, payload: ZkPayload): Uint8Array {
+  return payload.mode === 'pseudonymous'
+    ? PSEUDONYM_SCOPE
+    : anonymousScope(payload.zk.epoch, shard, PAYLOAD_KIND[payload.kind], payload.zk.index);
 }

@@ -3,6 +3,7 @@ import type { EconomyState } from './economyState.ts';
 import { identityKey } from './economyState.ts';
 import { credit } from './ledger.ts';
 import { newIdentity } from './records.ts';
+import { applyAnonRoot } from './zkActions.ts';
 
 /**
  * What the L2 contracts tell the shard (DESIGN.md §4 step 5: identity, signer and stake changes
@@ -23,7 +24,9 @@ export type L2Event =
   /** $MOLT locked in the Bridge for a signer key's account on this shard. */
   | { readonly kind: 'deposit'; readonly to: Uint8Array; readonly amount: bigint }
   /** §10.6 the MOLT/USD price the beacon delivers (µUSD per MOLT). */
-  | { readonly kind: 'oraclePrice'; readonly priceMicroUsdPerMolt: bigint };
+  | { readonly kind: 'oraclePrice'; readonly priceMicroUsdPerMolt: bigint }
+  /** §6.2 the AnonymitySet's `RootUpdated`: the anonymity set's new root (32 bytes). */
+  | { readonly kind: 'anonymityRoot'; readonly root: Uint8Array };
 
 /** Applies one L2 event at `slot`; false when it did not apply (see above). */
 export function applyL2Event(state: EconomyState, e: L2Event, slot: bigint): boolean {
@@ -87,6 +90,8 @@ export function applyL2Event(state: EconomyState, e: L2Event, slot: bigint): boo
       t.oracleSlot = slot;
       return true;
     }
+    case 'anonymityRoot':
+      return applyAnonRoot(state, e.root, slot);
     case 'deposit': {
       if (e.to.length !== 32 || e.amount <= 0n) return false;
       state.totalsMut().supply += e.amount;

@@ -56,7 +56,7 @@ export class BlockBuilder {
     this.slot = slot;
     this.flags = flags;
     this.#deps = deps;
-    this.#ctx = blockContext(slot, parent);
+    this.#ctx = blockContext(slot, parent, deps.membership);
     this.#state = openBlockState(parent, this.#ctx);
   }
 

@@ -17,6 +17,8 @@ import {
   verifyEntryShape,
 } from '../poh/verifyEntries.ts';
 import type { SignerKeyCache } from '../tx/signerKeyCache.ts';
+import type { SignedTransaction } from '../tx/transaction.ts';
+import { decodeTransaction } from '../tx/txCodec.ts';
 import {
   type TxValidation,
   type ValidTx,
@@ -25,6 +27,7 @@ import {
 } from '../tx/validateTransaction.ts';
 import type { SignedBlock } from '../types/block.ts';
 import { fromHex, toHex } from '../utils/hex.ts';
+import { type MembershipProofs, mayCarryProof } from '../zk/membershipProofs.ts';
 import type { Bank } from './forks.ts';
 
 /** Why a block is invalid: a stable code (`block.<reason>`) and a message. */
@@ -40,11 +43,22 @@ export type ReplayVerdict =
 export interface ExecDeps {
   readonly genesis: Genesis;
   readonly keys: SignerKeyCache;
+  /**
+   * Membership-proof verdicts (§6, zk/membershipProofs.ts); absent: zero-knowledge actions are
+   * refused (a node without the privacy layer).
+   */
+  readonly membership?: MembershipProofs;
 }
 
 /** The execution context of a block at `slot` on `parent` (economy/execTypes.ts). */
-export function blockContext(slot: number, parent: Bank): EconomyContext {
-  return { slot: BigInt(slot), pohHash: parent.lastHash };
+export function blockContext(
+  slot: number,
+  parent: Bank,
+  membership?: MembershipProofs,
+): EconomyContext {
+  return membership === undefined
+    ? { slot: BigInt(slot), pohHash: parent.lastHash }
+    : { slot: BigInt(slot), pohHash: parent.lastHash, membership: membership.verifier };
 }
 
 /**
@@ -190,7 +204,21 @@ export async function replayBlock(
   if (at !== block.transactions.length)
     return invalid('entry_tx_counts', `${block.transactions.length - at} transactions in no batch`);
 
-  const ctx = blockContext(block.slot, parent);
+  // Membership proofs verify asynchronously (~16 ms each), before the synchronous execution
+  // reads their verdicts; blocks without zero-knowledge actions skip this (one byte per tx).
+  if (deps.membership !== undefined && block.transactions.some(mayCarryProof)) {
+    const txs: SignedTransaction[] = [];
+    for (const bytes of block.transactions) {
+      if (!mayCarryProof(bytes)) continue;
+      try {
+        txs.push(decodeTransaction(bytes));
+      } catch (err) {
+        if (!(err instanceof CodecError)) throw err; // execution reports it with its code
+      }
+    }
+    await deps.membership.checkAll(txs);
+  }
+  const ctx = blockContext(block.slot, parent, deps.membership);
   const state = openBlockState(parent, ctx);
   const senderGas: SenderGas = new Map();
   let gas = 0n;

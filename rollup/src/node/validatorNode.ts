@@ -38,6 +38,7 @@ import { EconomyState, identityKey } from '../economy/economyState.ts';
 import { contentOf } from '../economy/fees.ts';
 import { genesisState } from '../economy/genesisState.ts';
 import { postIdOf } from '../economy/ids.ts';
+import { checkZkAction } from '../economy/zkActions.ts';
 import { type Genesis, genesisHash } from '../genesis/genesis.ts';
 import { ContentPool } from '../mempool/contentPool.ts';
 import { Mempool } from '../mempool/mempool.ts';
@@ -82,7 +83,7 @@ import { type ContentStore, LevelContentStore } from '../store/contentStore.ts';
 import { type FeedEntry, FeedIndex, type FeedQuery, feedEntryOf } from '../store/feedIndex.ts';
 import { intrinsicGas } from '../tx/intrinsicGas.ts';
 import { SignerKeyCache } from '../tx/signerKeyCache.ts';
-import type { ContentRef, SignedTransaction } from '../tx/transaction.ts';
+import { type ContentRef, isZkPayload, type SignedTransaction } from '../tx/transaction.ts';
 import { decodeTxBatch, encodeTxBatch, MAX_GOSSIP_BATCH_TXS } from '../tx/txBatchCodec.ts';
 import { TxVerifierPool } from '../tx/txVerifierPool.ts';
 import { validateContent } from '../tx/validateContent.ts';
@@ -94,6 +95,7 @@ import {
 import type { SignedBlock } from '../types/block.ts';
 import { fromHex, toHex } from '../utils/hex.ts';
 import { RollupError } from '../utils/rollupError.ts';
+import { MembershipProofs, membershipProofOf } from '../zk/membershipProofs.ts';
 import { BlockBuilder } from './blockBuilder.ts';
 import { CR_LIST_DELAY_SLOTS, FORCED_GRACE_SLOTS, ForcedInclusion } from './forcedInclusion.ts';
 import { type Bank, Forks } from './forks.ts';
@@ -150,6 +152,11 @@ export interface ValidatorNodeDeps {
   readonly onBlock?: (block: SignedBlock, produced: boolean) => void;
   /** Called when this node's tower roots (finalizes) a slot. */
   readonly onRoot?: (slot: number) => void;
+  /**
+   * Membership-proof verification (§6); default: the checked-in verification key, loaded at
+   * start. Every validator of a shard must run the same one.
+   */
+  readonly membership?: MembershipProofs;
 }
 
 /** The node cannot start as configured; `code` is `node.<reason>`. */
@@ -182,7 +189,7 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
   readonly #forced: ForcedInclusion;
   readonly #schedules = new Map<number, LeaderSchedule>();
   readonly #keys = new SignerKeyCache();
-  readonly #exec: ExecDeps;
+  #exec: ExecDeps;
   readonly #mempool = new Mempool();
   /** Bodies of content transactions waiting in the mempool (§9.1: content beside the chain). */
   readonly #contentPool = new ContentPool();
@@ -257,6 +264,10 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
   }
 
   async start(): Promise<void> {
+    this.#exec = {
+      ...this.#exec,
+      membership: this.#deps.membership ?? (await MembershipProofs.load()),
+    };
     if (!this.#stakes.has(this.identity)) {
       throw new NodeError(
         'node.not_a_validator',
@@ -1140,7 +1151,7 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
         code: 'content.pool_full',
         reason: 'too many bodies wait for inclusion; retry later',
       };
-    const r = this.#admitValid(v);
+    const r = await this.#admitChecked(v);
     if (r.kind === 'accepted')
       void this.#publish('content', encodeContentMessage({ tx: bytes, body: c.bytes }));
     else if (!had) this.#contentPool.delete(hex);
@@ -1217,7 +1228,11 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
       }
       const had = this.#contentPool.get(hex) !== null;
       if (!(await this.#keepBody(c.ref, c.bytes, v.id))) return 'ignore';
-      const r = this.#admitValid(v);
+      const r = await this.#admitChecked(v);
+      if (r.kind === 'rejected' && r.code === 'tx.proof_invalid') {
+        if (!had) this.#contentPool.delete(hex);
+        return 'reject'; // a forged proof is the sender's fault
+      }
       if (r.kind === 'accepted' || r.code === 'mempool.duplicate') return 'accept';
       if (!had) this.#contentPool.delete(hex);
       return 'ignore';
@@ -1233,7 +1248,8 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
   /** Whether `tx` already executed on the best fork with this content (its post or profile). */
   #onChain(tx: SignedTransaction, id: string, ref: ContentRef): boolean {
     const state = this.#f.best().state;
-    if (tx.nonce >= state.account(tx.sender).nonce) return false;
+    // A zero-knowledge action leaves its sender's nonce alone: only its post tells.
+    if (!isZkPayload(tx.payload) && tx.nonce >= state.account(tx.sender).nonce) return false;
     if (tx.payload.kind === 'updateProfile') {
       const identity = state.accounts.get(toHex(tx.sender))?.identity ?? 0n;
       const profile = state.profiles.get(identityKey(identity));
@@ -1261,6 +1277,30 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
   #txFlush: ReturnType<typeof setTimeout> | null = null;
 
   /** Steps 5-7 against the best bank, then the mempool (`v` passed steps 1-4). */
+  /**
+   * `#admitValid` after what a zero-knowledge action needs first (§6.3): its state checks against
+   * the best fork (root known and recent, quota, nullifier or pseudonym nonce, target) and its
+   * membership proof (verified once, the verdict kept for execution).
+   */
+  async #admitChecked(v: ValidTx): Promise<SubmitResult> {
+    const p = v.tx.payload;
+    if (isZkPayload(p)) {
+      if (this.#forks === null)
+        return { kind: 'rejected', code: 'node.not_started', reason: 'node is not running' };
+      const bad = checkZkAction(this.#f.best().state, v, p, { slot: BigInt(this.#pohSlot()) });
+      if (bad !== null) return { kind: 'rejected', code: bad.code, reason: bad.reason };
+      const proof = membershipProofOf(v.tx);
+      const membership = this.#exec.membership;
+      if (proof === null || membership === undefined || !(await membership.check(proof)))
+        return {
+          kind: 'rejected',
+          code: 'tx.proof_invalid',
+          reason: 'the membership proof does not verify for this action',
+        };
+    }
+    return this.#admitValid(v);
+  }
+
   #admitValid(v: ValidTx): SubmitResult {
     if (this.#forks === null)
       return { kind: 'rejected', code: 'node.not_started', reason: 'node is not running' };
@@ -1406,7 +1446,10 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
       const r: SubmitResult =
         v.kind === 'rejected'
           ? { kind: 'rejected', code: v.code, reason: v.reason }
-          : this.#admitValid(v);
+          : isZkPayload(v.tx.payload)
+            ? // A zero-knowledge action travels with its body on the content topic, never here.
+              { kind: 'rejected', code: 'tx.malformed', reason: 'a zk action without its body' }
+            : this.#admitValid(v);
       if (r.kind === 'accepted') accepted += 1;
       // Malformed or forged: the sender is at fault. Anything else (nonce, pool full) may be
       // honest and just late or early for our view of the state.

@@ -2,7 +2,14 @@ import type { EconomyState } from '../economy/economyState.ts';
 import { identityKey } from '../economy/economyState.ts';
 import { bpsOf } from '../economy/fees.ts';
 import type { PostRecord } from '../economy/records.ts';
+import { epochOf } from '../economy/reputation.ts';
+import { checkAnonRoot } from '../economy/zkActions.ts';
 import { FEE_BPS } from '../params/economyParams.ts';
+import {
+  ANON_ACTIONS_PER_EPOCH,
+  ANON_ROOT_TTL_SLOTS,
+  PSEUDONYM_ACTIONS_PER_EPOCH,
+} from '../params/privacyParams.ts';
 import { U64_MAX } from '../params/txParams.ts';
 import { FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT } from '../params/visibilityParams.ts';
 import type { FeedEntry, FeedQuery } from '../store/feedIndex.ts';
@@ -23,6 +30,29 @@ import { type FeedSort, getFeed } from './getFeed.ts';
 import { type Commitment, commitmentParam } from './nodeRpcHandlers.ts';
 import { RpcError } from './rpcError.ts';
 import type { RpcHandler } from './rpcServer.ts';
+
+export interface PrivacyJson {
+  readonly slot: number;
+  /** The economy epoch (decimal): anonymous scopes must name it. */
+  readonly epoch: string;
+  /** The latest anonymity-set root relayed from the L2 (hex), null before the first. */
+  readonly currentRoot: string | null;
+  readonly pseudonyms: string;
+  readonly anonActionsPerEpoch: number;
+  readonly pseudonymActionsPerEpoch: number;
+  readonly rootTtlSlots: string;
+  /** For a root asked about: 'ok', 'exec.unknown_root' or 'exec.expired_root'. */
+  readonly root?: string;
+}
+
+export interface PseudonymJson {
+  readonly id: string;
+  /** The `pseudonymNonce` its next action must carry. */
+  readonly nonce: string;
+  readonly epoch: string;
+  readonly actions: number;
+  readonly identity: IdentityJson | null;
+}
 
 /** The node as the attention-economy RPC sees it (implemented by ValidatorNode). */
 export interface EconomyRpcView {
@@ -190,6 +220,49 @@ export function economyRpcHandlers(view: EconomyRpcView): Record<string, RpcHand
       const { state } = view.economyAt(commitmentParam(params[1]));
       const c = state.communities.get(name);
       return c === undefined ? null : communityJson(c);
+    },
+    /**
+     * §6 privacy state: the current anonymity-set root, the epoch anonymous scopes name, and the
+     * quotas. With a root as first param, also whether proofs against it are accepted now.
+     */
+    getPrivacy: async (params): Promise<PrivacyJson> => {
+      const root =
+        params[0] === undefined || params[0] === null ? null : hex32Param(params[0], 'root');
+      const { slot, state } = view.economyAt(commitmentParam(params[1]));
+      const p = state.privacy();
+      const current = p.currentRoot.some((b) => b !== 0) ? toHex(p.currentRoot) : null;
+      return {
+        slot,
+        epoch: epochOf(BigInt(slot)).toString(),
+        currentRoot: current,
+        pseudonyms: p.pseudonyms.toString(),
+        anonActionsPerEpoch: ANON_ACTIONS_PER_EPOCH,
+        pseudonymActionsPerEpoch: PSEUDONYM_ACTIONS_PER_EPOCH,
+        rootTtlSlots: ANON_ROOT_TTL_SLOTS.toString(),
+        ...(root === null ? {} : { root: checkAnonRoot(state, root, BigInt(slot)) }),
+      };
+    },
+    /** A pseudonym by its nullifier (§6.3): its record and its identity record (reputation). */
+    getPseudonym: async (params): Promise<PseudonymJson | null> => {
+      const nullifier = hex32Param(params[0], 'nullifier');
+      const { slot, state } = view.economyAt(commitmentParam(params[1]));
+      const ps = state.pseudonyms.get(toHex(nullifier));
+      if (ps === undefined) return null;
+      const i = state.identities.get(identityKey(ps.id));
+      return {
+        id: ps.id.toString(),
+        nonce: ps.nonce.toString(),
+        epoch: ps.epoch.toString(),
+        actions: ps.actions,
+        identity: i === undefined ? null : identityJson(i, BigInt(slot)),
+      };
+    },
+    /** Whether an anonymous nullifier is spent in its scope (an SDK picks a free quota index). */
+    isNullifierSpent: async (params): Promise<boolean> => {
+      const scope = hex32Param(params[0], 'scope');
+      const nullifier = hex32Param(params[1], 'nullifier');
+      const { state } = view.economyAt(commitmentParam(params[2]));
+      return state.nullifiers.has(toHex(scope) + toHex(nullifier));
     },
     getBounty: async (params): Promise<BountyJson | null> => {
       const id = hex32Param(params[0], 'bounty');

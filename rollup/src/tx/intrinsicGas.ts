@@ -1,9 +1,11 @@
 import { ACTION_GAS } from '../params/economyParams.ts';
+import { ZK_PROOF_GAS } from '../params/privacyParams.ts';
 import type { TxPayload } from './transaction.ts';
 
 /**
  * Gas a payload uses (economyParams ACTION_GAS): the block space §10.5 utilization and the §7.6
- * per-sender cap count. Constant per action kind, so it is known before execution.
+ * per-sender cap count. Constant per action kind, so it is known before execution; a membership
+ * proof adds ZK_PROOF_GAS (privacyParams.ts) for its verification.
  */
 export function intrinsicGas(payload: TxPayload): bigint {
   switch (payload.kind) {
@@ -33,5 +35,9 @@ export function intrinsicGas(payload: TxPayload): bigint {
       return ACTION_GAS.commit;
     case 'revealPost':
       return ACTION_GAS.reveal;
+    case 'zkPost':
+      return ACTION_GAS.post + ZK_PROOF_GAS;
+    case 'zkReply':
+      return ACTION_GAS.reply + ZK_PROOF_GAS;
   }
 }

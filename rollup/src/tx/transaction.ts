@@ -19,6 +19,8 @@ export const PAYLOAD_KIND = {
   acceptAnswer: 11,
   commitPost: 12,
   revealPost: 13,
+  zkPost: 14,
+  zkReply: 15,
 } as const;
 
 export type PayloadKind = keyof typeof PAYLOAD_KIND;
@@ -139,6 +141,49 @@ export interface RevealPostPayload {
   readonly salt: Uint8Array;
 }
 
+/** §6.3 the two modes a zero-knowledge action can take (wire: 1 pseudonymous, 2 anonymous). */
+export type ZkMode = 'pseudonymous' | 'anonymous';
+
+/**
+ * The membership proof a zero-knowledge action carries (§6.2, issue 6; docs/privacy.md "Rollup"):
+ * the anonymity-set root it proves against, its nullifier, what fixes its scope, and the Groth16
+ * proof. The scope is not sent: the node derives it from the mode (identityModes.ts), so a proof
+ * made for another scope cannot verify. The message (the proof's fourth public signal) is not
+ * sent either: it is `zkActionMessage` of the transaction itself.
+ */
+export interface ZkAuth {
+  /** Anonymity-set root (a BN254 field element, 32 bytes big-endian). */
+  readonly root: Uint8Array;
+  /** Poseidon(scope, secret), 32 bytes big-endian. */
+  readonly nullifier: Uint8Array;
+  /** Anonymous: the economy epoch the scope names (must be the executing slot's). Pseudonymous: 0. */
+  readonly epoch: bigint;
+  /** Anonymous: which of the epoch's per-kind quota slots this is (u8). Pseudonymous: 0. */
+  readonly index: number;
+  /** Pseudonymous: the pseudonym's action counter (replay protection, like a nonce). Anonymous: 0. */
+  readonly pseudonymNonce: bigint;
+  /** Groth16 proof, 256 bytes: a.x a.y b.x1 b.x0 b.y1 b.y0 c.x c.y (EIP-197 order, as Solidity takes it). */
+  readonly proof: Uint8Array;
+}
+
+/** §6.3 a post by a pseudonym or an anonymous member: `createPost` with a membership proof. */
+export interface ZkPostPayload {
+  readonly kind: 'zkPost';
+  readonly mode: ZkMode;
+  readonly community: string;
+  readonly content: ContentRef;
+  readonly zk: ZkAuth;
+}
+
+/** §6.3 a reply by a pseudonym or an anonymous member: `reply` with a membership proof. */
+export interface ZkReplyPayload {
+  readonly kind: 'zkReply';
+  readonly mode: ZkMode;
+  readonly parent: Uint8Array;
+  readonly content: ContentRef;
+  readonly zk: ZkAuth;
+}
+
 /** Tagged union of everything a transaction can do. */
 export type TxPayload =
   | TransferPayload
@@ -153,7 +198,16 @@ export type TxPayload =
   | AnswerBountyPayload
   | AcceptAnswerPayload
   | CommitPostPayload
-  | RevealPostPayload;
+  | RevealPostPayload
+  | ZkPostPayload
+  | ZkReplyPayload;
+
+/** The payloads that act without an identity's account, under a membership proof (§6.3). */
+export type ZkPayload = ZkPostPayload | ZkReplyPayload;
+
+export function isZkPayload(p: TxPayload): p is ZkPayload {
+  return p.kind === 'zkPost' || p.kind === 'zkReply';
+}
 
 export interface UnsignedTransaction {
   /** Envelope version (TX_VERSION). */

@@ -16,6 +16,8 @@ import {
   type StorageClass,
   type TxPayload,
   type UnsignedTransaction,
+  type ZkAuth,
+  type ZkMode,
 } from './transaction.ts';
 
 /**
@@ -26,7 +28,8 @@ import {
  *
  * Payload fields in declaration order (transaction.ts): keys and hashes 32 bytes, amounts and
  * slots u64, `size` u32, `minReputation` u32, `direction` u8 (1 up, 2 down), `storage` u8
- * (STORAGE_CLASS ids), names u8 length + ASCII. A content reference is 32 hash · u32 size · u8
+ * (STORAGE_CLASS ids), `mode` u8 (1 pseudonymous, 2 anonymous), `index` u8, names u8 length +
+ * ASCII, a Groth16 proof 256 bytes (ZK_PROOF_BYTES). A content reference is 32 hash · u32 size · u8
  * storage. A transfer is 158 bytes. The signature is last, so the unsigned encoding is the signed
  * one without its last 64 bytes. Decoding accepts only canonical bytes: one encoding per
  * transaction, so the transaction id (its hash) cannot be malleated.
@@ -92,6 +95,39 @@ function readContent(r: ByteReader): ContentRef {
   return { hash, size, storage };
 }
 
+/** Bytes of a Groth16 proof on the wire (ZkAuth.proof). */
+export const ZK_PROOF_BYTES = 256;
+const ZK_MODES: readonly (ZkMode | undefined)[] = [undefined, 'pseudonymous', 'anonymous'];
+
+function writeZk(w: ByteWriter, z: ZkAuth): void {
+  if (!Number.isInteger(z.index) || z.index < 0 || z.index > 0xff)
+    throw new RangeError(`zk index out of range: ${z.index}`);
+  w.fixed(z.root, 32)
+    .fixed(z.nullifier, 32)
+    .fixed(u64(z.epoch), 8)
+    .u8(z.index)
+    .fixed(u64(z.pseudonymNonce), 8)
+    .fixed(z.proof, ZK_PROOF_BYTES);
+}
+
+function readZk(r: ByteReader): ZkAuth {
+  return {
+    root: r.fixed(32),
+    nullifier: r.fixed(32),
+    epoch: readU64(r),
+    index: r.u8(),
+    pseudonymNonce: readU64(r),
+    proof: r.fixed(ZK_PROOF_BYTES),
+  };
+}
+
+function readZkMode(r: ByteReader): ZkMode {
+  const mode = ZK_MODES[r.u8()];
+  if (mode === undefined)
+    throw new CodecError('codec.tx_zk_mode', 'zk mode must be 1 (pseudonymous) or 2 (anonymous)');
+  return mode;
+}
+
 function writePayload(w: ByteWriter, p: TxPayload): void {
   w.u8(PAYLOAD_KIND[p.kind]);
   switch (p.kind) {
@@ -145,6 +181,17 @@ function writePayload(w: ByteWriter, p: TxPayload): void {
       writeContent(w, p.content);
       w.fixed(p.salt, 32);
       return;
+    case 'zkPost':
+      w.u8(ZK_MODES.indexOf(p.mode));
+      writeName(w, p.community, false);
+      writeContent(w, p.content);
+      writeZk(w, p.zk);
+      return;
+    case 'zkReply':
+      w.u8(ZK_MODES.indexOf(p.mode)).fixed(p.parent, 32);
+      writeContent(w, p.content);
+      writeZk(w, p.zk);
+      return;
   }
 }
 
@@ -195,6 +242,22 @@ function readPayload(r: ByteReader): TxPayload {
         parent: r.fixed(32),
         content: readContent(r),
         salt: r.fixed(32),
+      };
+    case PAYLOAD_KIND.zkPost:
+      return {
+        kind: 'zkPost',
+        mode: readZkMode(r),
+        community: readName(r, false),
+        content: readContent(r),
+        zk: readZk(r),
+      };
+    case PAYLOAD_KIND.zkReply:
+      return {
+        kind: 'zkReply',
+        mode: readZkMode(r),
+        parent: r.fixed(32),
+        content: readContent(r),
+        zk: readZk(r),
       };
     default:
       throw new CodecError('codec.tx_payload_kind', `unknown payload kind ${kind}`);

@@ -4,12 +4,14 @@ import { describe, it } from 'node:test';
 import {
   anonymousScope,
   INFLUENCE,
-  modeOfScope,
   NO_MEMBERSHIP_VERIFIER,
   PSEUDONYM_SCOPE,
+  zkScope,
 } from '../../src/economy/identityModes.ts';
+import type { ZkPayload } from '../../src/tx/transaction.ts';
 
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const z32 = new Uint8Array(32);
 const asInt = (b: Uint8Array) => BigInt(`0x${Buffer.from(b).toString('hex')}`);
 
 describe('identity modes (§6.3)', () => {
@@ -30,7 +32,7 @@ describe('identity modes (§6.3)', () => {
     assert.equal(asInt(PSEUDONYM_SCOPE), asInt(h) % P);
   });
 
-  it('anonymous scopes differ per epoch, shard, kind and index, are field elements, and map back', () => {
+  it('anonymous scopes differ per epoch, shard, kind and index, are field elements, and zkScope picks them', () => {
     const seen = new Set<string>();
     for (const epoch of [0n, 1n])
       for (const shard of [0, 1])
@@ -39,16 +41,23 @@ describe('identity modes (§6.3)', () => {
             const s = anonymousScope(epoch, shard, kind, index);
             assert.ok(asInt(s) < P);
             seen.add(Buffer.from(s).toString('hex'));
-            assert.equal(modeOfScope(s, epoch, shard, kind, 2), 'anonymous');
-            assert.equal(modeOfScope(s, epoch + 1n, shard, kind, 2), null);
           }
     assert.equal(seen.size, 16);
-    assert.equal(modeOfScope(PSEUDONYM_SCOPE, 0n, 0, 3, 2), 'pseudonymous');
+    const zk = { root: z32, nullifier: z32, epoch: 5n, index: 1, pseudonymNonce: 0n, proof: z32 };
+    const content = { hash: z32, size: 1, storage: 'days30' } as const;
+    const post: ZkPayload = {
+      kind: 'zkPost',
+      mode: 'anonymous',
+      community: 'general',
+      content,
+      zk,
+    };
+    assert.deepEqual(zkScope(0, post), anonymousScope(5n, 0, 14, 1));
+    assert.deepEqual(zkScope(0, { ...post, mode: 'pseudonymous' }), PSEUDONYM_SCOPE);
   });
 
-  it('until the privacy layer is wired in, no proof verifies and no root is known', () => {
+  it('a node without the privacy layer refuses every proof', () => {
     const z = new Uint8Array(32);
-    assert.equal(NO_MEMBERSHIP_VERIFIER.isKnownRoot(z, 1n), false);
     assert.equal(
       NO_MEMBERSHIP_VERIFIER.verify({ root: z, nullifier: z, scope: z, message: z, proof: z }),
       false,

@@ -16,12 +16,16 @@ import {
   MalformedAnswer,
   nullable,
   type Post,
+  type Privacy,
+  type Pseudonym,
   parseBaseFee,
   parseBounty,
   parseCommunity,
   parseFeed,
   parseIdentity,
   parsePost,
+  parsePrivacy,
+  parsePseudonym,
 } from './economyJson.ts';
 import { verifyBlock } from './verifyBlock.ts';
 
@@ -134,6 +138,19 @@ export interface RollupClient {
   getCommunity(params: { name: string; commitment?: Commitment }): Promise<Community | null>;
   /** A bounty by its id (the question's post id), with its answers, or null. */
   getBounty(params: { id: Uint8Array | string; commitment?: Commitment }): Promise<Bounty | null>;
+  /** §6 privacy state: current anonymity-set root, epoch, quotas; `root` is checked if given. */
+  getPrivacy(params?: { root?: Uint8Array | string; commitment?: Commitment }): Promise<Privacy>;
+  /** A pseudonym by its nullifier (`zkNullifier`), or null before its first action. */
+  getPseudonym(params: {
+    nullifier: Uint8Array | string;
+    commitment?: Commitment;
+  }): Promise<Pseudonym | null>;
+  /** Whether an anonymous nullifier is spent in its scope (pick another quota index if so). */
+  isNullifierSpent(params: {
+    scope: Uint8Array | string;
+    nullifier: Uint8Array | string;
+    commitment?: Commitment;
+  }): Promise<boolean>;
   /**
    * Fetches `slot` and checks it with `verifyBlock` (see verifyBlock.ts): signed by a genesis
    * validator, tick height, PoH from `expectedPohStart` over its ticks since the parent, mixins
@@ -342,6 +359,27 @@ export function createRollupClient(config: RollupClientConfig): RollupClient {
       ),
     getBounty: async ({ id, commitment }) =>
       call('getBounty', withCommitment([hex32Arg('id', id)], commitment), nullable(parseBounty)),
+    getPrivacy: async ({ root, commitment } = {}) =>
+      call(
+        'getPrivacy',
+        withCommitment([root === undefined ? null : hex32Arg('root', root)], commitment),
+        parsePrivacy,
+      ),
+    getPseudonym: async ({ nullifier, commitment }) =>
+      call(
+        'getPseudonym',
+        withCommitment([hex32Arg('nullifier', nullifier)], commitment),
+        nullable(parsePseudonym),
+      ),
+    isNullifierSpent: async ({ scope, nullifier, commitment }) =>
+      call(
+        'isNullifierSpent',
+        withCommitment([hex32Arg('scope', scope), hex32Arg('nullifier', nullifier)], commitment),
+        (v) => {
+          if (typeof v !== 'boolean') throw new MalformedAnswer('not a boolean');
+          return v;
+        },
+      ),
     async getVerifiedBlock({ slot, genesis, expectedPohStart, expectedParentHash }) {
       const json = await client.getBlock({ slot });
       if (json === null)

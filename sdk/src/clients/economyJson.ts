@@ -257,6 +257,57 @@ export function parseCommunity(v: unknown): Community {
   };
 }
 
+/** §6 privacy state of a shard (getPrivacy). */
+export interface Privacy {
+  readonly slot: number;
+  /** The economy epoch anonymous scopes must name. */
+  readonly epoch: bigint;
+  /** The latest anonymity-set root relayed from the L2 (hex), null before the first. */
+  readonly currentRoot: string | null;
+  readonly pseudonyms: bigint;
+  readonly anonActionsPerEpoch: number;
+  readonly pseudonymActionsPerEpoch: number;
+  readonly rootTtlSlots: bigint;
+  /** For a root asked about: 'ok', 'exec.unknown_root' or 'exec.expired_root'. */
+  readonly root?: string;
+}
+
+export function parsePrivacy(v: unknown): Privacy {
+  const o = obj(v, 'the privacy state');
+  const current = o.currentRoot === null ? null : hex32(o, 'currentRoot');
+  return {
+    slot: int(o, 'slot'),
+    epoch: dec(o, 'epoch'),
+    currentRoot: current,
+    pseudonyms: dec(o, 'pseudonyms'),
+    anonActionsPerEpoch: int(o, 'anonActionsPerEpoch'),
+    pseudonymActionsPerEpoch: int(o, 'pseudonymActionsPerEpoch'),
+    rootTtlSlots: dec(o, 'rootTtlSlots'),
+    ...(o.root === undefined ? {} : { root: str(o, 'root') }),
+  };
+}
+
+/** A pseudonym (getPseudonym): its counter, quota use and identity record. */
+export interface Pseudonym {
+  readonly id: bigint;
+  /** The `pseudonymNonce` its next action must carry. */
+  readonly nonce: bigint;
+  readonly epoch: bigint;
+  readonly actions: number;
+  readonly identity: Identity | null;
+}
+
+export function parsePseudonym(v: unknown): Pseudonym {
+  const o = obj(v, 'the pseudonym');
+  return {
+    id: dec(o, 'id'),
+    nonce: dec(o, 'nonce'),
+    epoch: dec(o, 'epoch'),
+    actions: int(o, 'actions'),
+    identity: o.identity === null ? null : parseIdentity(o.identity),
+  };
+}
+
 export function parseBounty(v: unknown): Bounty {
   const o = obj(v, 'the bounty');
   if (!Array.isArray(o.answers)) throw new MalformedAnswer('answers is not an array');

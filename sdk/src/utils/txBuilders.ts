@@ -60,14 +60,14 @@ export interface PreparedReveal {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-function storageArg(v: unknown, fallback: StorageClass): StorageClass {
+export function storageArg(v: unknown, fallback: StorageClass): StorageClass {
   if (v === undefined) return fallback;
   if (v !== 'days30' && v !== 'year' && v !== 'permanent')
     throw new InvalidParameterError('storage', "'days30', 'year' or 'permanent'");
   return v;
 }
 
-function encodeBody(type: ContentType, fields: object | undefined, storage: StorageClass) {
+export function encodeBody(type: ContentType, fields: object | undefined, storage: StorageClass) {
   if (typeof fields !== 'object' || fields === null)
     throw new InvalidParameterError('content', 'an object of body fields');
   const encoded = encodeContent({ ...(fields as ContentFields), v: 1, type });

@@ -16,6 +16,7 @@
  * card's counter only grows, so it stays above whatever the reverted chain last saw.
  */
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
+import { deriveZkSecret } from '@moltbook/circuits';
 import type { NetworkHelpers } from '@nomicfoundation/hardhat-network-helpers/types';
 import type { HardhatViemHelpers } from '@nomicfoundation/hardhat-viem/types';
 import type { ChainType } from 'hardhat/types/network';
@@ -262,6 +263,20 @@ export class Card {
 
   clone(): Card {
     return new Card(this.key, this.#counter, this.#predecessor);
+  }
+
+  /**
+   * The ZK identity secret the card derives from its key and hands to the host (issue 6 item 1,
+   * circuits `deriveZkSecret`: HKDF under a fixed label); the card key itself never leaves.
+   */
+  zkSecret(): bigint {
+    const jwk = this.key.privateKey.export({ format: 'jwk' });
+    const d = Buffer.from(jwk.d as string, 'base64url');
+    try {
+      return deriveZkSecret(d);
+    } finally {
+      d.fill(0);
+    }
   }
 }
 
