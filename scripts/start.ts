@@ -1,7 +1,9 @@
 /**
  * `npm start` — the local Open Moltbook network on this machine: the EVM L2 (Hardhat's EDR, chain
- * type op) with every contract deployed, and a shard of 4 validators (one process each) that
- * produce 400 ms PoH slots and finalize them with Tower BFT.
+ * type op) with every contract deployed, the development identities registered on it with
+ * simulated cards and mirrored into the AnonymitySet (§6.2), and a shard of 4 validators (one
+ * process each) that produce 400 ms PoH slots, finalize them with Tower BFT and follow the L2's
+ * anonymity-set roots.
  * Ctrl-C stops every part cleanly and exits 0.
  */
 import { rmSync } from 'node:fs';
@@ -111,15 +113,41 @@ try {
   }
 
   const t0 = Date.now();
-  log('[1/2] starting the L2 (EDR, chain type op) and deploying contracts…');
+  log('[1/3] starting the L2 (EDR, chain type op) and deploying contracts…');
   const { startLocalL2 } = await import('../deploy/local/startLocalL2.ts');
   const l2 = await startLocalL2({ hostname: host, port: l2Port, log: createLogger('l2') });
   stoppers.push(() => l2.close());
   log(`      L2 ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const devnet = loadOrCreateDevNet(dataDir, validatorCount);
+  const anonymitySet = l2.contracts.AnonymitySet;
+  if (anonymitySet === undefined) throw new Error('the L2 deployment has no AnonymitySet');
+  const devnet = loadOrCreateDevNet(dataDir, validatorCount, {
+    l2: { anonymitySet, fromBlock: '0' },
+  });
+
+  // §5.5 + §6.2 on the L2: the development identities 1 (faucet) and 2 (agent) register with
+  // their simulated cards, and the registrar mirrors their ZK commitments into the AnonymitySet.
+  log('[2/3] registering the development identities on the L2 and filling the anonymity set…');
+  const { loadOrCreateDevCards } = await import('../deploy/local/devCards.ts');
+  const { registerDevIdentities } = await import('../deploy/local/devIdentities.ts');
+  const { startRegistrar } = await import('../deploy/local/registrar.ts');
+  const cards = loadOrCreateDevCards(dataDir, 2);
+  const l2Log = createLogger('l2');
+  await registerDevIdentities(
+    l2,
+    cards.map((c) => ({
+      card: c.card,
+      owner: l2.accounts[c.identityId] as `0x${string}`,
+      zkCommitment: c.zkCommitment,
+    })),
+    l2Log,
+  );
+  const registrar = startRegistrar(l2, { log: l2Log });
+  stoppers.push(() => registrar.stop());
+  await registrar.sync();
+
   log(
-    `[2/2] starting ${validatorCount} shard-0 validators (separate processes; PoH in worker threads)…`,
+    `[3/3] starting ${validatorCount} shard-0 validators (separate processes; PoH in worker threads)…`,
   );
   const rollupLog = createLogger('rollup');
   // Every validator gets every other one's address up front (peer ids follow from the keys),
@@ -138,6 +166,7 @@ try {
         rpcPort: rpcPort === 0 ? 0 : rpcPort + i,
         p2pPort: p2pPorts[i] as number,
         peers: addrs.filter((_, j) => j !== i),
+        l2Rpc: l2.rpcUrl,
       }),
       // Each validator logs its own heartbeats; prefix them with its number.
       onLine: (line) => {
@@ -184,11 +213,15 @@ try {
       'Agent key',
       `${devnet.agentKeyPath}  (${toHex(devnet.agent.publicKey).slice(0, 16)}…, identity 2)`,
     ],
+    [
+      'Agent ZK secret',
+      `${(cards[1] as { zkSecretPath: string }).zkSecretPath}  (from its card; proves membership, §6)`,
+    ],
     ['Data dir', dataDir],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(
-    `\nOpen Moltbook local network is up:\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n\nRollup JSON-RPC: getSlot, getBlock, getBlocks, getAccount, sendTransaction, getStatus, getGenesis,\ngetBaseFee, getPost, getFeed, getIdentity, getCommunity, getBounty (faucet = identity 1, agent = identity 2, community general).\nPress Ctrl-C to stop.\n\n`,
+    `\nOpen Moltbook local network is up:\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n\nRollup JSON-RPC: getSlot, getBlock, getBlocks, getAccount, sendTransaction, getStatus, getGenesis,\ngetBaseFee, getPost, getFeed, getIdentity, getCommunity, getBounty, getPrivacy, getPseudonym, isNullifierSpent\n(faucet = identity 1, agent = identity 2, community general).\nPress Ctrl-C to stop.\n\n`,
   );
 } catch (err) {
   await fatal(err);

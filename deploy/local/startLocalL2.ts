@@ -37,6 +37,8 @@ export interface LocalL2 {
   contracts: Record<string, `0x${string}`>;
   /** The chain's funded, unlocked accounts; the first one deployed everything and is admin. */
   accounts: readonly `0x${string}`[];
+  /** Hardhat's viem helpers on the served chain (contract instances, wallet clients). */
+  viem: NetworkConnection<'op'>['viem'];
   /** Stops serving and frees the chain; the process can exit afterwards. */
   close(): Promise<void>;
 }
@@ -127,7 +129,15 @@ export async function startLocalL2(opts: StartLocalL2Options): Promise<LocalL2> 
     const accounts = (await connection.provider.request({
       method: 'eth_accounts',
     })) as `0x${string}`[];
-    return { rpcUrl, chainId, chainType: 'op', contracts, accounts, close };
+    return {
+      rpcUrl,
+      chainId,
+      chainType: 'op',
+      contracts,
+      accounts,
+      viem: (connection as NetworkConnection<'op'>).viem,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

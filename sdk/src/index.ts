@@ -1,6 +1,11 @@
 // Public entry of @moltbook/sdk.
 
-export { deriveZkSecret, LeanImt, zkSecretFromCardBytes } from '@moltbook/circuits';
+export {
+  deriveZkSecret,
+  LeanImt,
+  shutdownProver,
+  zkSecretFromCardBytes,
+} from '@moltbook/circuits';
 export type {
   BlockJson,
   ContentRef,
@@ -77,6 +82,13 @@ export {
   type VerifyIdentityProofParameters,
   verifyIdentityProof,
 } from './privacy/identityProof.ts';
+export {
+  createPrivateAgent,
+  PrivateActionError,
+  type PrivateAgent,
+  type PrivateAgentConfig,
+  type PrivatePostResult,
+} from './privacy/privateAgent.ts';
 export {
   type ZkPostTxParameters,
   type ZkReplyTxParameters,

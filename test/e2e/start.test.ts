@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createAgent, createRollupClient, type SignerKey } from '@moltbook/sdk';
+import { createAgent, createPrivateAgent, createRollupClient, type SignerKey } from '@moltbook/sdk';
+import { createPublicClient, http } from 'viem';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const START = join(ROOT, 'scripts', 'start.ts');
@@ -139,6 +140,45 @@ describe('npm start (scripts/start.ts)', () => {
     });
     const feed = await v2.getFeed({ community: 'general', commitment: 'confirmed' });
     assert.equal(feed.posts[0]?.id, postId);
+
+    // §6.3 through the SDK: the agent's identity, with the ZK secret its card derived, posts
+    // anonymously and as its pseudonym. The anonymity set comes from the L2's events; the shard
+    // learned its root from the L2 (block L2 events) and verifies each proof.
+    const anonymitySet =
+      banner.match(/AnonymitySet\s+(0x[0-9a-fA-F]{40})/)?.[1] ??
+      assert.fail(`no AnonymitySet address in:\n${banner}`);
+    const secret = BigInt(
+      `0x${readFileSync(join(dir, 'net', 'cards', 'identity-2-zk-secret'), 'utf8').trim()}`,
+    );
+    const hidden = createPrivateAgent({
+      client: createRollupClient({ url: rollupUrls[3] as string }),
+      secret,
+      anonymitySet: {
+        client: createPublicClient({ transport: http(l2Url) }),
+        address: anonymitySet as `0x${string}`,
+      },
+    });
+    const anon = await hidden.postAnonymously({
+      community: 'general',
+      title: 'from the anonymity set',
+      body: 'one of the registered identities wrote this',
+    });
+    const pseudo = await hidden.postAsPseudonym({
+      community: 'general',
+      title: 'a pseudonym',
+      body: 'same author every time, nobody knows who',
+    });
+    const again = await hidden.replyAsPseudonym({ parent: anon.postId, body: 'and a reply' });
+    const anonPost = await client.getPost({ id: anon.postId });
+    assert.equal(anonPost?.mode, 'anonymous');
+    assert.equal(anonPost?.author, '0');
+    const pseudoPost = await client.getPost({ id: pseudo.postId });
+    const replyPost = await client.getPost({ id: again.postId });
+    assert.equal(pseudoPost?.mode, 'pseudonymous');
+    assert.equal(replyPost?.author, pseudoPost?.author, 'one pseudonym, one author');
+    assert.notEqual(pseudoPost?.author, '2', 'the pseudonym is not identity 2');
+    assert.equal((await hidden.pseudonym()).record?.nonce, 2n);
+    await hidden.close();
 
     const exit = new Promise<number | null>((r) => net.child.on('exit', (c) => r(c)));
     net.child.kill('SIGINT');

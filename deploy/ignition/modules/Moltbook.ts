@@ -1,6 +1,7 @@
 import { buildModule } from '@nomicfoundation/hardhat-ignition/modules';
 import IdentityModule from './Identity.ts';
 import MonetaryModule from './Monetary.ts';
+import { addPrivacy } from './Privacy.ts';
 import { addStaking } from './Staking.ts';
 
 /**
@@ -10,7 +11,8 @@ import { addStaking } from './Staking.ts';
  *   SecurityAuditFund, Emission);
  * - Identity (ManufacturerRegistry, IdentityRegistry, IdentityGateway), slashing into the Treasury;
  * - Staking on the real IdentityRegistry, and Emission paying the validators' 30 % into it
- *   (`setRewardReceiver`, §11.6). The storage pool is set when the DA layer's contract exists;
+ *   (`setRewardReceiver`, §11.6);
+ * - Privacy (PoseidonT3, MembershipVerifier, AnonymitySet) on the IdentityRegistry (§6). The storage pool is set when the DA layer's contract exists;
  *   until then that share accrues in Emission.
  *
  * Roles default to account 0 (governance, beacon) until the Governor and Beacon contracts exist;
@@ -21,5 +23,6 @@ export default buildModule('Moltbook', (m) => {
   const identity = m.useModule(IdentityModule);
   const staking = addStaking(m, monetary.MoltToken, identity.IdentityRegistry);
   m.call(monetary.Emission, 'setRewardReceiver', [staking], { id: 'emissionPaysStaking' });
-  return { ...monetary, ...identity, Staking: staking };
+  const privacy = addPrivacy(m, identity.IdentityRegistry);
+  return { ...monetary, ...identity, Staking: staking, ...privacy };
 });

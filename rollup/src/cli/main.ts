@@ -35,6 +35,8 @@ const USAGE = `usage:
       --peer <multiaddr>     a validator to dial, e.g. /ip4/10.0.0.2/tcp/8900/p2p/12D3Koo…; repeatable
       --shard <n>            refuse to start unless the genesis is of this shard
       --slot-ms <ms>         pace of the PoH clock (default ${SLOT_DURATION_MS}; test networks only)
+      --l2-rpc <url>         JSON-RPC of the L2, required when the genesis links the shard to one
+      --l2-confirmations <n> L2 blocks an L2 event waits before it counts (default 0)
       --admin-rpc            also serve admin_blockPeers (operators, partition tests)
       --cr-delay-slots <n>   slots a tx waits before this node puts it on its crList (default 10)
       --fault <kind>         misbehave on purpose, tests only: equivocate (two blocks per slot)
@@ -113,6 +115,8 @@ if (command === 'keygen') {
     'cr-delay-slots': { type: 'string' },
     genesis: { type: 'string' },
     key: { type: 'string' },
+    'l2-rpc': { type: 'string' },
+    'l2-confirmations': { type: 'string' },
   });
   let fileConfig: unknown = {};
   if (typeof v.config === 'string') {
@@ -140,6 +144,8 @@ if (command === 'keygen') {
       slotMs: v['slot-ms'],
       genesis: v.genesis,
       key: v.key,
+      l2Rpc: v['l2-rpc'],
+      l2Confirmations: v['l2-confirmations'],
     });
   } catch (err) {
     die((err as Error).message);
@@ -186,6 +192,8 @@ if (command === 'keygen') {
       ...(typeof crDelay === 'string' ? { crListDelaySlots: Number(crDelay) } : {}),
       ...(v['admin-rpc'] === true ? { adminRpc: true } : {}),
       ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
+      ...(config.l2Rpc === undefined ? {} : { l2RpcUrl: config.l2Rpc }),
+      ...(config.l2Confirmations === undefined ? {} : { l2Confirmations: config.l2Confirmations }),
       ...(config.slotMs === undefined
         ? {}
         : {

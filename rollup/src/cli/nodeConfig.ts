@@ -18,6 +18,9 @@ export interface NodeConfig {
   readonly slotMs?: number;
   readonly genesis?: string;
   readonly key?: string;
+  /** JSON-RPC URL of the L2 the genesis links the shard to (`genesis.l2`). */
+  readonly l2Rpc?: string;
+  readonly l2Confirmations?: number;
 }
 
 /** Flags as parsed from the command line (validated here like the file); they override it. */
@@ -32,6 +35,8 @@ export interface NodeFlags {
   readonly slotMs?: unknown;
   readonly genesis?: unknown;
   readonly key?: unknown;
+  readonly l2Rpc?: unknown;
+  readonly l2Confirmations?: unknown;
 }
 
 const KEYS = [
@@ -45,6 +50,8 @@ const KEYS = [
   'slotMs',
   'genesis',
   'key',
+  'l2Rpc',
+  'l2Confirmations',
 ] as const;
 const FLAG: Record<(typeof KEYS)[number], string> = {
   dataDir: '--data-dir',
@@ -57,6 +64,8 @@ const FLAG: Record<(typeof KEYS)[number], string> = {
   slotMs: '--slot-ms',
   genesis: '--genesis',
   key: '--key',
+  l2Rpc: '--l2-rpc',
+  l2Confirmations: '--l2-confirmations',
 };
 
 function int(v: unknown, field: (typeof KEYS)[number], min: number, max: number): number {
@@ -111,6 +120,13 @@ export function parseNodeConfig(file: unknown, flags: NodeFlags): NodeConfig {
   const metricsPort = opt('metricsPort', (v) => int(v, 'metricsPort', 0, 65_535));
   const shard = opt('shard', (v) => int(v, 'shard', 0, 0xffff_ffff));
   const slotMs = opt('slotMs', (v) => int(v, 'slotMs', 10, 60_000));
+  const l2Rpc = opt('l2Rpc', (v) => {
+    const url = str(v, 'l2Rpc');
+    if (!/^https?:\/\/[^\s]+$/.test(url))
+      throw new ConfigError('config.l2Rpc', `--l2-rpc must be an http(s) URL, got '${url}'`);
+    return url;
+  });
+  const l2Confirmations = opt('l2Confirmations', (v) => int(v, 'l2Confirmations', 0, 1_000));
   return {
     dataDir: str(pick('dataDir') ?? '.moltbook/node', 'dataDir'),
     host: str(pick('host') ?? '127.0.0.1', 'host'),
@@ -122,5 +138,7 @@ export function parseNodeConfig(file: unknown, flags: NodeFlags): NodeConfig {
     ...(slotMs === undefined ? {} : { slotMs }),
     ...(genesis === undefined ? {} : { genesis: str(genesis, 'genesis') }),
     ...(key === undefined ? {} : { key: str(key, 'key') }),
+    ...(l2Rpc === undefined ? {} : { l2Rpc }),
+    ...(l2Confirmations === undefined ? {} : { l2Confirmations }),
   };
 }

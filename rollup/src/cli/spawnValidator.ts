@@ -95,6 +95,8 @@ export interface LocalValidatorArgs {
   readonly host?: string;
   /** Test networks only: the PoH clock's slot pace. */
   readonly slotMs?: number;
+  /** The L2's JSON-RPC URL, for a genesis linked to an L2. */
+  readonly l2Rpc?: string;
 }
 
 /** `moltbook-node run` arguments of one validator of a local shard (npm start, tests, benches). */
@@ -112,6 +114,7 @@ export function localValidatorArgs(o: LocalValidatorArgs): string[] {
     '--p2p-port',
     String(o.p2pPort),
     ...(o.slotMs === undefined ? [] : ['--slot-ms', String(o.slotMs)]),
+    ...(o.l2Rpc === undefined ? [] : ['--l2-rpc', o.l2Rpc]),
     ...o.peers.flatMap((p) => ['--peer', p]),
   ];
 }

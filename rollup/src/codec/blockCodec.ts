@@ -6,7 +6,7 @@ import { ByteWriter } from './byteWriter.ts';
 import { CodecError } from './codecError.ts';
 
 /** Encoding version byte; bump on any change of the layout below. */
-const BLOCK_VERSION = 2;
+const BLOCK_VERSION = 3;
 /** Block flag bits. */
 export const BLOCK_FLAGS = { partitionRecovery: 1 } as const;
 const ALL_BLOCK_FLAGS = BLOCK_FLAGS.partitionRecovery;
@@ -17,6 +17,8 @@ export const BLOCK_LIMITS = {
   maxTransactions: 1 << 16,
   maxVotes: 1 << 12,
   maxItemBytes: 1 << 20,
+  maxL2Events: 1 << 12,
+  maxL2EventBytes: 64,
 } as const;
 
 function writeBody(w: ByteWriter, b: Block): void {
@@ -41,6 +43,8 @@ function writeBody(w: ByteWriter, b: Block): void {
   w.u32(b.votes.length);
   for (const v of b.votes) w.bytes(v);
   w.fixed(b.stateRoot, 32).u8(b.flags).fixed(b.daCommitment, 48);
+  w.u64(b.l2Time).u32(b.l2Events.length);
+  for (const e of b.l2Events) w.bytes(e);
 }
 
 /** The bytes a leader signs over, hashed: the block's identity. */
@@ -92,6 +96,10 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
   if ((flags & ~ALL_BLOCK_FLAGS) !== 0)
     throw new CodecError('codec.block_flags', `unknown block flags ${flags}`);
   const daCommitment = r.fixed(48);
+  const l2Time = r.u64();
+  const l2Events: Uint8Array[] = [];
+  for (let n = r.count(BLOCK_LIMITS.maxL2Events); n > 0; n--)
+    l2Events.push(r.bytes(BLOCK_LIMITS.maxL2EventBytes));
   const signature = r.fixed(64);
   r.end();
   if (parentSlot >= slot) {
@@ -112,6 +120,8 @@ export function decodeBlock(bytes: Uint8Array): SignedBlock {
     stateRoot,
     flags,
     daCommitment,
+    l2Time,
+    l2Events,
     signature,
   };
 }

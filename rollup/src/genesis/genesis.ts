@@ -46,6 +46,19 @@ export interface Genesis {
   readonly communities?: readonly string[];
   /** µMOLT in the treasury pool at slot 0 (pays the §17.3 free tier), decimal string. */
   readonly treasury?: string;
+  /**
+   * The L2 the shard follows (DESIGN.md §4 step 5; node/l2Follower.ts): its AnonymitySet, whose
+   * roots reach the shard as `anonymityRoot` events (§6). Absent: a shard without an L2 link
+   * (blocks carry no L2 events).
+   */
+  readonly l2?: GenesisL2;
+}
+
+export interface GenesisL2 {
+  /** AnonymitySet address (0x + 40 hex). */
+  readonly anonymitySet: string;
+  /** L2 block it was deployed in, decimal string (where reading starts). */
+  readonly fromBlock: string;
 }
 
 /** Most genesis accounts a file may list (bounds what a config file can make us allocate). */
@@ -150,6 +163,7 @@ export function parseGenesis(json: unknown): Genesis {
   return {
     version: 1,
     accounts,
+    ...(g.l2 === undefined ? {} : { l2: parseL2(g.l2) }),
     identities: parseIdentities(g.identities ?? []),
     communities: parseCommunities(g.communities ?? []),
     treasury,
@@ -225,6 +239,16 @@ function parseCommunities(json: unknown): string[] {
   return names;
 }
 
+function parseL2(v: unknown): GenesisL2 {
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  if (typeof o.anonymitySet !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(o.anonymitySet))
+    throw new GenesisError('genesis.l2', 'l2.anonymitySet must be an address (0x + 40 hex)');
+  const from = o.fromBlock ?? '0';
+  if (typeof from !== 'string' || !/^(0|[1-9][0-9]{0,19})$/.test(from) || BigInt(from) > U64_MAX)
+    throw new GenesisError('genesis.l2', 'l2.fromBlock must be a decimal string below 2^64');
+  return { anonymitySet: o.anonymitySet.toLowerCase(), fromBlock: from };
+}
+
 /** Hash of the canonical encoding: the PoH chain of the shard starts here. */
 export function genesisHash(g: Genesis): Uint8Array {
   const w = new ByteWriter();
@@ -251,6 +275,9 @@ export function genesisHash(g: Genesis): Uint8Array {
   w.u32(communities.length);
   for (const c of communities) w.bytes(new TextEncoder().encode(c));
   w.u64n(BigInt(g.treasury ?? '0'));
+  // The L2 link, only when there is one (genesis hashes of shards without one are unchanged).
+  if (g.l2 !== undefined)
+    w.bytes(new TextEncoder().encode(g.l2.anonymitySet)).u64n(BigInt(g.l2.fromBlock));
   return sha256(w.finish());
 }
 

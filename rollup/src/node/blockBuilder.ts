@@ -12,12 +12,19 @@ import {
   blockContext,
   type ExecDeps,
   executeValidTx,
+  l2TimeOf,
   openBlockState,
   type SenderGas,
 } from './replay.ts';
 
 /** No DA commitment yet (the DA issue fills this field). */
 const NO_DA_COMMITMENT = new Uint8Array(48);
+
+/** What a leader's block brings from the L2: events up to an L2 time (node/l2Follower.ts). */
+export interface L2Batch {
+  readonly time: number;
+  readonly events: readonly Uint8Array[];
+}
 
 interface Batch {
   readonly mixin: Uint8Array;
@@ -51,13 +58,17 @@ export class BlockBuilder {
   readonly #batches = new Map<string, Batch>();
   #gas = 0n;
 
-  constructor(parent: Bank, slot: number, deps: ExecDeps, flags = 0) {
+  /** The L2 events this block applies first, and the L2 time they reach (types/block.ts). */
+  readonly l2: L2Batch;
+
+  constructor(parent: Bank, slot: number, deps: ExecDeps, flags = 0, l2?: L2Batch) {
     this.parent = parent;
     this.slot = slot;
     this.flags = flags;
     this.#deps = deps;
+    this.l2 = l2 ?? { time: l2TimeOf(parent), events: [] };
     this.#ctx = blockContext(slot, parent, deps.membership);
-    this.#state = openBlockState(parent, this.#ctx);
+    this.#state = openBlockState(parent, this.#ctx, this.l2.events);
   }
 
   get gasUsed(): bigint {
@@ -116,7 +127,7 @@ export class BlockBuilder {
       .filter((b) => !included.includes(b))
       .flatMap((b) => b.txs);
     if (late.length > 0) {
-      this.#state = openBlockState(this.parent, this.#ctx);
+      this.#state = openBlockState(this.parent, this.#ctx, this.l2.events);
       const gas: SenderGas = new Map();
       for (const t of included.flatMap((b) => b.txs))
         executeValidTx(this.#state, t, gas, this.#ctx);
@@ -138,6 +149,8 @@ export class BlockBuilder {
         stateRoot: this.#state.root(),
         flags: this.flags,
         daCommitment: NO_DA_COMMITMENT,
+        l2Time: this.l2.time,
+        l2Events: this.l2.events,
       },
       key,
     );

@@ -6,7 +6,13 @@ import {
   privateKeyFromPem,
   privateKeyToPem,
 } from '../crypto/ed25519.ts';
-import { defaultGenesis, type Genesis, GenesisError, parseGenesis } from '../genesis/genesis.ts';
+import {
+  defaultGenesis,
+  type Genesis,
+  GenesisError,
+  type GenesisL2,
+  parseGenesis,
+} from '../genesis/genesis.ts';
 import { toHex } from '../utils/hex.ts';
 import { NodeError } from './validatorNode.ts';
 
@@ -21,6 +27,11 @@ const DEV_FAUCET_BALANCE = '1000000000000';
  */
 const DEV_IDENTITY_STAKE = '100000000';
 const DEV_COMMUNITY = 'general';
+/**
+ * The development treasury pool: 10,000 MOLT, which pays the §17.3 free tier and the fees of
+ * pseudonymous and anonymous posts (§6.3, docs/privacy.md "Fees").
+ */
+const DEV_TREASURY = '10000000000';
 /** Balance of the development agent account: 1,000 MOLT in micromolt. */
 const DEV_AGENT_BALANCE = '1000000000';
 /** Epoch length of the development network (short, so epoch logic is exercised locally). */
@@ -73,7 +84,11 @@ function loadOrCreateKey(path: string): { key: Ed25519KeyPair; created: boolean 
  * so a restart resumes the same chain. A directory made for another number of validators (or by
  * an older version) is refused with a message.
  */
-export function loadOrCreateDevNet(dataDir: string, count = 4): DevNet {
+export function loadOrCreateDevNet(
+  dataDir: string,
+  count = 4,
+  opts: { readonly l2?: GenesisL2 } = {},
+): DevNet {
   mkdirSync(dataDir, { recursive: true });
   const genesisPath = join(dataDir, 'genesis.json');
   const hadGenesis = existsSync(genesisPath);
@@ -111,6 +126,11 @@ export function loadOrCreateDevNet(dataDir: string, count = 4): DevNet {
         'node.devnet_layout',
         `${genesisPath} was made for other validators (an older layout?); start over with --reset`,
       );
+    if (genesis.l2?.anonymitySet !== opts.l2?.anonymitySet?.toLowerCase())
+      throw new NodeError(
+        'node.devnet_layout',
+        `${genesisPath} is linked to ${genesis.l2 === undefined ? 'no L2' : `the AnonymitySet ${genesis.l2.anonymitySet}`}, this network to ${opts.l2 === undefined ? 'none' : opts.l2.anonymitySet} (the contracts changed?); start over with --reset`,
+      );
   } else {
     genesis = defaultGenesis(
       validators.map((v) => ({ pubkey: toHex(v.key.publicKey), stake: DEV_STAKE })),
@@ -127,6 +147,15 @@ export function loadOrCreateDevNet(dataDir: string, count = 4): DevNet {
           signers: [toHex(k.key.publicKey)],
         })),
         communities: [DEV_COMMUNITY],
+        treasury: DEV_TREASURY,
+        ...(opts.l2 === undefined
+          ? {}
+          : {
+              l2: {
+                anonymitySet: opts.l2.anonymitySet.toLowerCase(),
+                fromBlock: opts.l2.fromBlock,
+              },
+            }),
       },
     );
     writeFileSync(genesisPath, `${JSON.stringify(genesis, null, 2)}\n`);

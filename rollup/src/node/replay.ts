@@ -5,6 +5,8 @@ import { decodeVote, type SignedVote, verifyVoteSignature } from '../consensus/v
 import type { EconomyState } from '../economy/economyState.ts';
 import { applyTx, beginSlot } from '../economy/economyStateMachine.ts';
 import type { EconomyContext } from '../economy/execTypes.ts';
+import { decodeL2Event } from '../economy/l2EventCodec.ts';
+import { applyL2Event } from '../economy/l2Events.ts';
 import type { Genesis } from '../genesis/genesis.ts';
 import { SLOT_GAS_LIMIT } from '../params/txParams.ts';
 import type { PohEntry } from '../poh/poh.ts';
@@ -48,6 +50,26 @@ export interface ExecDeps {
    * refused (a node without the privacy layer).
    */
   readonly membership?: MembershipProofs;
+  /**
+   * This validator's view of the L2 (node/l2Follower.ts): blocks carrying L2 events are checked
+   * against it. Absent: a block with L2 events cannot be checked and is refused.
+   */
+  readonly l2?: L2EventSource;
+}
+
+/** What replay asks of the L2 (implemented by L2Follower; a shard's validators share one L2). */
+export interface L2EventSource {
+  /**
+   * The encoded events (economy/l2EventCodec.ts) of the L2 blocks whose timestamps are in
+   * (`after`, `upTo`], in chain order; null when this node's L2 has no block at `upTo` or later
+   * yet (it cannot judge the block now).
+   */
+  eventsBetween(after: number, upTo: number): Promise<Uint8Array[] | null>;
+}
+
+/** The L2 time a bank's block reached (0 for the genesis). */
+export function l2TimeOf(bank: Bank): number {
+  return bank.block?.l2Time ?? 0;
 }
 
 /** The execution context of a block at `slot` on `parent` (economy/execTypes.ts). */
@@ -65,9 +87,15 @@ export function blockContext(
  * A block's working state: a fork of its parent's state with the slot's scheduled work done
  * (economy beginSlot: deadlines, fee-market roll-over, monetary periods), before any transaction.
  */
-export function openBlockState(parent: Bank, ctx: EconomyContext): EconomyState {
+export function openBlockState(
+  parent: Bank,
+  ctx: EconomyContext,
+  l2Events: readonly Uint8Array[] = [],
+): EconomyState {
   const state = parent.state.clone();
   beginSlot(state, ctx);
+  // Facts final on the L2: they apply (or are ignored, l2Events.ts) and never fail the block.
+  for (const e of l2Events) applyL2Event(state, decodeL2Event(e), ctx.slot);
   return state;
 }
 
@@ -139,6 +167,48 @@ function invalid(code: string, reason: string): ReplayVerdict {
   return { kind: 'invalid', code: `block.${code}`, reason };
 }
 
+/**
+ * The block's L2 events are exactly those of this node's L2 between the parent's L2 time and the
+ * block's (DESIGN.md §4 step 5), each decodable; null when they are. Blocks this node stored
+ * itself (`trustPoh`) were checked before they were written.
+ */
+async function checkL2Events(
+  block: SignedBlock,
+  parent: Bank,
+  deps: ReplayDeps,
+): Promise<ReplayVerdict | null> {
+  const after = l2TimeOf(parent);
+  if (block.l2Time < after)
+    return invalid('l2_time', `L2 time ${block.l2Time} below the parent's ${after}`);
+  if (block.l2Time === after)
+    return block.l2Events.length === 0
+      ? null
+      : invalid('l2_events', 'L2 events without a later L2 time');
+  for (const [i, e] of block.l2Events.entries()) {
+    try {
+      decodeL2Event(e);
+    } catch (err) {
+      if (err instanceof CodecError) return invalid('l2_events', `event ${i}: ${err.code}`);
+      throw err;
+    }
+  }
+  if (deps.trustPoh === true) return null;
+  if (deps.l2 === undefined)
+    return invalid('l2_unverifiable', 'this node follows no L2 and cannot check L2 events');
+  const ours = await deps.l2.eventsBetween(after, block.l2Time);
+  if (ours === null)
+    return invalid('l2_ahead', `this node's L2 has not reached time ${block.l2Time} yet`);
+  if (
+    ours.length !== block.l2Events.length ||
+    ours.some((e, i) => !equalBytes(e, block.l2Events[i] as Uint8Array))
+  )
+    return invalid(
+      'l2_events',
+      `the L2 events differ from this node's L2 in (${after}, ${block.l2Time}]`,
+    );
+  return null;
+}
+
 function pohReason(v: Exclude<PohVerdict, { kind: 'valid' }>): string {
   switch (v.kind) {
     case 'hashMismatch':
@@ -204,6 +274,8 @@ export async function replayBlock(
   if (at !== block.transactions.length)
     return invalid('entry_tx_counts', `${block.transactions.length - at} transactions in no batch`);
 
+  const l2 = await checkL2Events(block, parent, deps);
+  if (l2 !== null) return l2;
   // Membership proofs verify asynchronously (~16 ms each), before the synchronous execution
   // reads their verdicts; blocks without zero-knowledge actions skip this (one byte per tx).
   if (deps.membership !== undefined && block.transactions.some(mayCarryProof)) {
@@ -219,7 +291,7 @@ export async function replayBlock(
     await deps.membership.checkAll(txs);
   }
   const ctx = blockContext(block.slot, parent, deps.membership);
-  const state = openBlockState(parent, ctx);
+  const state = openBlockState(parent, ctx, block.l2Events);
   const senderGas: SenderGas = new Map();
   let gas = 0n;
   const txs: ValidTx[] = [];

@@ -99,7 +99,8 @@ import { MembershipProofs, membershipProofOf } from '../zk/membershipProofs.ts';
 import { BlockBuilder } from './blockBuilder.ts';
 import { CR_LIST_DELAY_SLOTS, FORCED_GRACE_SLOTS, ForcedInclusion } from './forcedInclusion.ts';
 import { type Bank, Forks } from './forks.ts';
-import { type ExecDeps, replayBlock } from './replay.ts';
+import { L2Follower } from './l2Follower.ts';
+import { type ExecDeps, l2TimeOf, replayBlock } from './replay.ts';
 
 /** /health turns 503 when no PoH tick arrived for this long: five slots. */
 const STALL_AFTER_MS = 5 * SLOT_DURATION_MS;
@@ -142,6 +143,13 @@ export interface ValidatorNodeOpts {
   readonly faults?: { readonly equivocate?: boolean; readonly censor?: boolean };
   /** PoH verification threads (default: cores − 1, at least 1). */
   readonly verifierThreads?: number;
+  /**
+   * JSON-RPC URL of the L2, required when the genesis links the shard to one (`genesis.l2`): the
+   * node reads L2 events from it (node/l2Follower.ts) and checks the ones blocks carry.
+   */
+  readonly l2RpcUrl?: string;
+  /** L2 confirmations before an L2 block's events count (default 0: the local L2). */
+  readonly l2Confirmations?: number;
 }
 
 export interface ValidatorNodeDeps {
@@ -201,6 +209,7 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
   #poh: PohService | null = null;
   #verifier: PohVerifierPool | null = null;
   #txVerifier: TxVerifierPool | null = null;
+  #l2: L2Follower | null = null;
   #rpc: RpcServer | null = null;
   #p2p: P2pNode | null = null;
   #queue: Promise<void> = Promise.resolve();
@@ -268,6 +277,23 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
       ...this.#exec,
       membership: this.#deps.membership ?? (await MembershipProofs.load()),
     };
+    const link = this.genesis.l2;
+    if (link !== undefined) {
+      if (this.#opts.l2RpcUrl === undefined)
+        throw new NodeError(
+          'node.l2_rpc_required',
+          'the genesis links this shard to an L2 (genesis.l2): pass --l2-rpc <url>',
+        );
+      this.#l2 = new L2Follower({
+        rpcUrl: this.#opts.l2RpcUrl,
+        anonymitySet: link.anonymitySet as `0x${string}`,
+        fromBlock: BigInt(link.fromBlock),
+        confirmations: this.#opts.l2Confirmations ?? 0,
+        log: this.#deps.log,
+      });
+      await this.#l2.start();
+      this.#exec = { ...this.#exec, l2: this.#l2 };
+    }
     if (!this.#stakes.has(this.identity)) {
       throw new NodeError(
         'node.not_a_validator',
@@ -581,6 +607,7 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
       slot,
       this.#exec,
       stalled ? BLOCK_FLAGS.partitionRecovery : 0,
+      this.#l2?.nextBatch(l2TimeOf(parent)),
     );
     this.#slotStartedAt = process.hrtime.bigint();
   }
@@ -1100,6 +1127,7 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
       pruned.map((b) => ({ slot: b.slot, hash: b.hash })),
     );
     for (const s of this.#bySlot.keys()) if (s <= bank.slot) this.#bySlot.delete(s);
+    this.#l2?.prune(l2TimeOf(bank));
     for (const b of pruned) this.#seen.delete(b.hashHex);
     for (const b of rooted) this.#seen.delete(b.hashHex);
     this.#seen.add(bank.hashHex);
@@ -1694,6 +1722,7 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
     this.#poh = null;
     if (poh !== null) await poh.stop().catch(() => {});
     await this.#queue;
+    await this.#l2?.stop();
     await this.#closeAll();
   }
 

@@ -20,6 +20,10 @@ export interface BlockJson {
   readonly stateRoot: string;
   readonly flags: number;
   readonly daCommitment: string;
+  /** L2 timestamp up to which L2 events apply (types/block.ts). */
+  readonly l2Time: number;
+  /** Encoded L2 events, hex. */
+  readonly l2Events: readonly string[];
   readonly signature: string;
 }
 
@@ -44,6 +48,8 @@ export function blockToJson(b: SignedBlock): BlockJson {
     stateRoot: toHex(b.stateRoot),
     flags: b.flags,
     daCommitment: toHex(b.daCommitment),
+    l2Time: b.l2Time,
+    l2Events: b.l2Events.map(toHex),
     signature: toHex(b.signature),
   };
 }
@@ -89,6 +95,8 @@ export function blockFromJson(j: unknown): SignedBlock | null {
   const signature = fromHex(o.signature, 64);
   const transactions = list(o.transactions);
   const votes = list(o.votes);
+  const l2Time = int(o.l2Time);
+  const l2Events = list(o.l2Events);
   if (
     shard === null ||
     slot === null ||
@@ -103,7 +111,9 @@ export function blockFromJson(j: unknown): SignedBlock | null {
     flags > 255 ||
     signature === null ||
     transactions === null ||
-    votes === null
+    votes === null ||
+    l2Time === null ||
+    l2Events === null
   ) {
     return null;
   }
@@ -122,6 +132,8 @@ export function blockFromJson(j: unknown): SignedBlock | null {
     stateRoot,
     flags: flags as number,
     daCommitment,
+    l2Time,
+    l2Events,
     signature,
   };
 }

@@ -40,6 +40,15 @@ export interface Block {
   readonly flags: number;
   /** §7.3 `da_commitment`: KZG commitment to the slot's content (48 bytes; zero when none). */
   readonly daCommitment: Uint8Array;
+  /**
+   * DESIGN.md §4 step 5: the L2 point up to which L2 events are applied — a timestamp (unix
+   * seconds) of an L2 block, never below the parent's. The events of every L2 block with a
+   * timestamp in (parent's l2Time, l2Time] are `l2Events`, in chain order; every validator checks
+   * them against its own view of the L2 (node/l2Follower.ts). 0 in a shard without an L2 link.
+   */
+  readonly l2Time: number;
+  /** Those events, encoded (economy/l2EventCodec.ts), applied before the transactions. */
+  readonly l2Events: readonly Uint8Array[];
 }
 
 export interface SignedBlock extends Block {

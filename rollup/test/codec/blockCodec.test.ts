@@ -35,6 +35,8 @@ const block: fc.Arbitrary<Block> = fc
     stateRoot: bytes(32),
     flags: fc.constantFrom(0, 1),
     daCommitment: bytes(48),
+    l2Time: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    l2Events: fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 4 }),
   })
   .map(({ gap, ...b }) => ({ ...b, slot: b.parentSlot + gap }));
 

@@ -17,6 +17,8 @@ export function testBlock(overrides: Partial<Block> = {}): Block {
     stateRoot: new Uint8Array(32),
     flags: 0,
     daCommitment: new Uint8Array(48),
+    l2Time: 0,
+    l2Events: [],
     ...overrides,
   };
 }
