@@ -12,6 +12,15 @@ const content = fc.record({
   size: fc.integer({ min: 1, max: MAX_CONTENT_BYTES }),
   storage: fc.constantFrom('days30' as const, 'year' as const, 'permanent' as const),
 });
+const mode = fc.constantFrom('pseudonymous' as const, 'anonymous' as const);
+const zk = fc.record({
+  root: bytes(32),
+  nullifier: bytes(32),
+  epoch: u64,
+  index: fc.integer({ min: 0, max: 255 }),
+  pseudonymNonce: u64,
+  proof: bytes(256),
+});
 /** Every payload kind with random fields (the codec round-trips all of them). */
 export const arbPayload: fc.Arbitrary<TxPayload> = fc.oneof(
   fc.record({ kind: fc.constant('transfer' as const), to: bytes(32), amount: u64 }),
@@ -45,4 +54,6 @@ export const arbPayload: fc.Arbitrary<TxPayload> = fc.oneof(
     content,
     salt: bytes(32),
   }),
+  fc.record({ kind: fc.constant('zkPost' as const), mode, community: name, content, zk }),
+  fc.record({ kind: fc.constant('zkReply' as const), mode, parent: bytes(32), content, zk }),
 );
