@@ -56,13 +56,18 @@ export function groth16ProofToBytes(proof: Groth16Proof): Uint8Array {
 export function groth16ProofFromBytes(bytes: Uint8Array): Groth16Proof {
   if (bytes.length !== GROTH16_PROOF_BYTES)
     throw new RangeError(`a Groth16 proof is ${GROTH16_PROOF_BYTES} bytes, got ${bytes.length}`);
-  const w: string[] = [];
+  const words: bigint[] = [];
   for (let i = 0; i < 8; i++) {
     let x = 0n;
     for (let j = 0; j < 32; j++) x = (x << 8n) | BigInt(bytes[i * 32 + j] as number);
-    w.push(x.toString());
+    words.push(x);
   }
-  const [ax, ay, bx1, bx0, by1, by0, cx, cy] = w as [
+  return groth16ProofFromSolidity(words as unknown as SolidityGroth16Proof);
+}
+
+/** The snarkjs proof of the eight Solidity words (the inverse of `groth16ProofToSolidity`). */
+export function groth16ProofFromSolidity(words: SolidityGroth16Proof): Groth16Proof {
+  const [ax, ay, bx1, bx0, by1, by0, cx, cy] = words.map(String) as [
     string,
     string,
     string,

@@ -35,6 +35,7 @@ export type { SolidityGroth16Proof } from './groth16ProofToSolidity.ts';
 export {
   GROTH16_PROOF_BYTES,
   groth16ProofFromBytes,
+  groth16ProofFromSolidity,
   groth16ProofToBytes,
   groth16ProofToSolidity,
 } from './groth16ProofToSolidity.ts';

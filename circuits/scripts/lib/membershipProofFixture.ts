@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createMembershipProof } from '../../src/createMembershipProof.ts';
-import { groth16ProofToSolidity } from '../../src/groth16ProofToSolidity.ts';
+import {
+  groth16ProofFromSolidity,
+  groth16ProofToSolidity,
+  type SolidityGroth16Proof,
+} from '../../src/groth16ProofToSolidity.ts';
 import { LeanImt } from '../../src/leanImt.ts';
 import type { MembershipArtifacts } from '../../src/membershipArtifacts.ts';
 import { REPOSITORY_DIR } from '../../src/membershipArtifacts.ts';
-import type { Groth16Proof } from '../../src/proveGroth16.ts';
 import { verifyGroth16 } from '../../src/verifyGroth16.ts';
 import { zkIdentity } from '../../src/zkIdentity.ts';
 import { formatSolidity } from './formatSolidity.ts';
@@ -97,27 +100,7 @@ export async function checkMembershipProofFixture(
   ) {
     return false;
   }
-  const [ax, ay, bx1, bx0, by1, by0, cx, cy] = words as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const proof: Groth16Proof = {
-    pi_a: [ax, ay, '1'],
-    pi_b: [
-      [bx0, bx1],
-      [by0, by1],
-      ['1', '0'],
-    ],
-    pi_c: [cx, cy, '1'],
-    protocol: 'groth16',
-    curve: 'bn128',
-  };
+  const proof = groth16ProofFromSolidity(words.map(BigInt) as unknown as SolidityGroth16Proof);
   const signals = ['ROOT', 'NULLIFIER', 'SCOPE', 'MESSAGE'].map(constant);
   const result = await verifyGroth16(artifacts.verificationKey, signals, proof);
   return result.kind === 'valid';

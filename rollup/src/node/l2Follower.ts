@@ -6,6 +6,9 @@ import type { L2EventSource } from './replay.ts';
 /** `RootUpdated(uint256 indexed root, uint256 size)` of contracts/privacy/IAnonymitySet.sol. */
 const ROOT_UPDATED = parseAbiItem('event RootUpdated(uint256 indexed root, uint256 size)');
 
+/** How long replay waits for this node's L2 view to reach a block's L2 time before giving up. */
+const L2_CATCH_UP_MS = 5_000;
+
 /** Most L2 events one block carries (more wait for the next block; whole L2 blocks only). */
 export const MAX_L2_EVENTS_PER_BLOCK = 256;
 
@@ -142,7 +145,14 @@ export class L2Follower implements L2EventSource {
   }
 
   async eventsBetween(after: number, upTo: number): Promise<Uint8Array[] | null> {
-    if (upTo > this.#headTime) await this.poll();
+    // A leader whose L2 view is a poll ahead of ours is normal: read again (a poll already in
+    // flight may have started before that L2 block existed) for up to L2_CATCH_UP_MS.
+    const deadline = Date.now() + L2_CATCH_UP_MS;
+    while (upTo > this.#headTime && !this.#stopped) {
+      await this.poll();
+      if (upTo <= this.#headTime || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     if (upTo > this.#headTime || after < this.#prunedUpTo) return null;
     return this.#blocks.filter((b) => b.time > after && b.time <= upTo).flatMap((b) => b.events);
   }

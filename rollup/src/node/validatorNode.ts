@@ -873,7 +873,9 @@ export class ValidatorNode implements NodeRpcView, EconomyRpcView {
       this.#deps.log(
         `block at slot ${block.slot} from ${toHex(block.leader).slice(0, 8)}… is invalid: ${r.code}: ${r.reason}`,
       );
-      this.#rememberInvalid(hex);
+      // Our own L2 view lagging is not the block's fault: it may be fetched and judged again
+      // (sync, a later child); every other verdict is final.
+      if (r.code !== 'block.l2_ahead') this.#rememberInvalid(hex);
       return;
     }
     // The parent may have been pruned (new root) while PoH was being verified.

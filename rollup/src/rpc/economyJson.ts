@@ -26,7 +26,10 @@ export interface PostJson {
   readonly id: string;
   readonly kind: PostKind;
   readonly mode: AuthorMode;
-  /** The author identity, decimal; '0' for a pseudonymous or anonymous post. */
+  /**
+   * The author, decimal: the identity of a public post, the pseudonym's id (2^63 + n) of a
+   * pseudonymous one, '0' for an anonymous one.
+   */
   readonly author: string;
   /** The signer key that paid, hex. */
   readonly authorKey: string;
@@ -100,9 +103,12 @@ export function formatWad6(v: bigint): string {
   return neg && micro !== 0n ? `-${s}` : s;
 }
 
-/** The author record of a public post (null for the other modes or an unknown identity). */
+/**
+ * The author record of a public or pseudonymous post (a pseudonym's reputation is its own, §6.3);
+ * null for an anonymous post or an unknown identity.
+ */
 export function authorOf(state: EconomyState, p: Readonly<PostRecord>): IdentityRecord | null {
-  if (p.mode !== 'public' || p.author === 0n) return null;
+  if (p.mode === 'anonymous' || p.author === 0n) return null;
   return state.identities.get(identityKey(p.author)) ?? null;
 }
 
@@ -112,7 +118,7 @@ export function postJson(state: EconomyState, p: Readonly<PostRecord>, slot: big
     id: toHex(p.id),
     kind: p.kind,
     mode: p.mode,
-    author: p.mode === 'public' ? p.author.toString() : '0',
+    author: p.mode === 'anonymous' ? '0' : p.author.toString(),
     authorKey: toHex(p.authorKey),
     community: p.community,
     parent: isZeroHash(p.parent) ? null : toHex(p.parent),

@@ -34,7 +34,7 @@ export interface Post {
   readonly id: string;
   readonly kind: PostKind;
   readonly mode: AuthorMode;
-  /** The author's identity id. */
+  /** The author: an identity id (public), a pseudonym id ≥ 2^63 (pseudonymous), '0' (anonymous). */
   readonly author: string;
   /** The signer key that posted (hex). */
   readonly authorKey: string;

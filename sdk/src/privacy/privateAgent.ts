@@ -1,10 +1,16 @@
 import { type LeanImt, shutdownProver } from '@moltbook/circuits';
-import type { StorageClass } from '@moltbook/rollup/verify';
+import type { StorageClass, ZkMode } from '@moltbook/rollup/verify';
 import type { RollupClient } from '../clients/createRollupClient.ts';
 import { BaseError, InvalidParameterError } from '../errors/baseError.ts';
 import type { Hash32 } from '../utils/txBuilders.ts';
 import { type AnonymitySetEventReader, fetchAnonymitySet } from './anonymitySet.ts';
-import { type ZkTxReturnType, zkNullifier, zkPostTx, zkReplyTx } from './zkTransactions.ts';
+import {
+  type ZkTxOptions,
+  type ZkTxReturnType,
+  zkNullifier,
+  zkPostTx,
+  zkReplyTx,
+} from './zkTransactions.ts';
 
 /** A zero-knowledge action could not be made or was not executed (`reason` says why). */
 export class PrivateActionError extends BaseError {
@@ -154,65 +160,37 @@ export function createPrivateAgent(config: PrivateAgentConfig): PrivateAgent {
     ...(p.lang === undefined ? {} : { lang: p.lang }),
     ...(p.links === undefined ? {} : { links: p.links }),
   });
-  const storage = (p: Content) => (p.storage === undefined ? {} : { storage: p.storage });
+
+  /** One zero-knowledge post or reply in `mode`, built with the mode's quota slot or nonce. */
+  function act(
+    mode: ZkMode,
+    p: Content & ({ community: string; title: string } | { parent: Hash32 }),
+  ): Promise<PrivatePostResult> {
+    const kind = 'parent' in p ? 'zkReply' : 'zkPost';
+    const build = (o: Partial<ZkTxOptions> & { tree: LeanImt }) => {
+      const base = {
+        mode,
+        secret,
+        shard,
+        ...o,
+        ...(p.storage === undefined ? {} : { storage: p.storage }),
+      };
+      return 'parent' in p
+        ? zkReplyTx({ ...base, parent: p.parent, content: fields(p) })
+        : zkPostTx({
+            ...base,
+            community: p.community,
+            content: { ...fields(p), title: p.title },
+          });
+    };
+    return serial(() => (mode === 'anonymous' ? anonymous(kind, build) : pseudonymous(build)));
+  }
 
   return {
-    postAnonymously: (p) =>
-      serial(() =>
-        anonymous('zkPost', (o) =>
-          zkPostTx({
-            mode: 'anonymous',
-            secret,
-            shard,
-            ...o,
-            ...storage(p),
-            community: p.community,
-            content: { ...fields(p), title: p.title },
-          }),
-        ),
-      ),
-    replyAnonymously: (p) =>
-      serial(() =>
-        anonymous('zkReply', (o) =>
-          zkReplyTx({
-            mode: 'anonymous',
-            secret,
-            shard,
-            ...o,
-            ...storage(p),
-            parent: p.parent,
-            content: fields(p),
-          }),
-        ),
-      ),
-    postAsPseudonym: (p) =>
-      serial(() =>
-        pseudonymous((o) =>
-          zkPostTx({
-            mode: 'pseudonymous',
-            secret,
-            shard,
-            ...o,
-            ...storage(p),
-            community: p.community,
-            content: { ...fields(p), title: p.title },
-          }),
-        ),
-      ),
-    replyAsPseudonym: (p) =>
-      serial(() =>
-        pseudonymous((o) =>
-          zkReplyTx({
-            mode: 'pseudonymous',
-            secret,
-            shard,
-            ...o,
-            ...storage(p),
-            parent: p.parent,
-            content: fields(p),
-          }),
-        ),
-      ),
+    postAnonymously: (p) => act('anonymous', p),
+    replyAnonymously: (p) => act('anonymous', p),
+    postAsPseudonym: (p) => act('pseudonymous', p),
+    replyAsPseudonym: (p) => act('pseudonymous', p),
     close: () => shutdownProver(),
     pseudonym: async () => {
       const { nullifier } = zkNullifier({ kind: 'zkPost', mode: 'pseudonymous', secret, shard });
