@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { nodeSigner } from '../src/nodeSigner.ts';
 import {
   AUTH_HEADERS,
   canonicalRequest,
   moltbotIdFromPublicKey,
   signRequest,
   TIMESTAMP_WINDOW_MS,
-  verifyRequest,
 } from '../src/protocol/index.ts';
+import { verifyRequest } from '../src/server/auth/verifyRequest.ts';
 import { SqliteNonceStore } from '../src/store/sqliteNonceStore.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'molt-relay-'));
@@ -30,12 +31,12 @@ const keys = new Map<string, KeyObject>([[id, publicKey]]);
 const deps = { keys: async (k: string) => keys.get(k) ?? null, nonces, nowMs: () => now };
 const body = new TextEncoder().encode('{"to":"x","ciphertext":"AAAA"}');
 
-function signed(
+async function signed(
   overrides: Partial<{ method: string; path: string; body: Uint8Array; at: number }> = {},
 ) {
-  const headers = signRequest({
+  const headers = await signRequest({
     id,
-    key: privateKey,
+    sign: nodeSigner(privateKey),
     method: overrides.method ?? 'POST',
     pathWithQuery: overrides.path ?? '/messages?x=1',
     body: overrides.body ?? body,
@@ -52,7 +53,7 @@ describe('MoltDM request authentication', () => {
   });
 
   it('accepts a signed request once and rejects its replay', async () => {
-    const req = signed();
+    const req = await signed();
     assert.deepEqual(await verifyRequest(req, deps), { ok: true, id });
     const again = await verifyRequest(req, deps);
     assert.equal(again.ok === false && again.code, 'auth.replayed');
@@ -64,15 +65,15 @@ describe('MoltDM request authentication', () => {
       { pathWithQuery: '/messages?x=2' },
       { body: new TextEncoder().encode('{}') },
     ]) {
-      const r = await verifyRequest({ ...signed(), ...change }, deps);
+      const r = await verifyRequest({ ...(await signed()), ...change }, deps);
       assert.equal(r.ok === false && r.code, 'auth.signature_invalid');
     }
   });
 
   it('rejects stale timestamps, unknown ids and malformed headers with stable codes', async () => {
-    const old = await verifyRequest(signed({ at: now - TIMESTAMP_WINDOW_MS - 1 }), deps);
+    const old = await verifyRequest(await signed({ at: now - TIMESTAMP_WINDOW_MS - 1 }), deps);
     assert.equal(old.ok === false && old.code, 'auth.expired');
-    const r = signed();
+    const r = await signed();
     const unknown = await verifyRequest(
       { ...r, headers: { ...r.headers, [AUTH_HEADERS.id]: 'f'.repeat(32) } },
       deps,

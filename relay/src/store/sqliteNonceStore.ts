@@ -1,5 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { NonceStore } from '../protocol/verifyRequest.ts';
+import type { NonceStore } from '../server/auth/verifyRequest.ts';
 
 /**
  * Replay protection kept in the relay's embedded SQLite database (node:sqlite, WAL), so it
