@@ -18,6 +18,8 @@ const { values } = (() => {
 const steps: [string, string, string[]][] = [
   ['hardhat build (contract types)', 'hardhat', ['build', '--quiet']],
   ['tsc', 'tsc', ['-p', 'tsconfig.json', '--noEmit']],
+  // The web page's sources target the browser (DOM types), so they have their own project.
+  ['tsc web', 'tsc', ['-p', 'web/tsconfig.json', '--noEmit']],
   ['biome', 'biome', values.fix ? ['check', '--write', '.'] : ['check', '.']],
   ['solhint', 'solhint', ['--max-warnings', '0', 'contracts/**/*.sol']],
   [

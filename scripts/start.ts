@@ -3,7 +3,7 @@
  * type op) with every contract deployed, the development identities registered on it with
  * simulated cards and mirrored into the AnonymitySet (§6.2), and a shard of 4 validators (one
  * process each) that produce 400 ms PoH slots, finalize them with Tower BFT and follow the L2's
- * anonymity-set roots.
+ * anonymity-set roots; and the MoltDM relay with its web page (pairing, DMs).
  * Ctrl-C stops every part cleanly and exits 0.
  */
 import { rmSync } from 'node:fs';
@@ -26,6 +26,7 @@ const USAGE = `usage: npm start [-- options]
   --l2-port <port>     L2 JSON-RPC port (default 8545, 0 = any free port)
   --rpc-port <port>    RPC port of the first validator, the others take the next ones
                        (default 8899 → 8899-8902; 0 = any free ports)
+  --relay-port <port>  MoltDM relay and web page (default 8787, 0 = any free port)
   --validators <n>     validators in the shard, one process each (default 4)
   --data-dir <dir>     where the validators keep keys, genesis and chains (default .moltbook/local)
   --reset              delete the data directory first (a new chain)
@@ -38,6 +39,7 @@ function parseFlags() {
         host: { type: 'string', default: '127.0.0.1' },
         'l2-port': { type: 'string', default: '8545' },
         'rpc-port': { type: 'string', default: '8899' },
+        'relay-port': { type: 'string', default: '8787' },
         'data-dir': { type: 'string', default: '.moltbook/local' },
         validators: { type: 'string', default: '4' },
         reset: { type: 'boolean', default: false },
@@ -66,6 +68,7 @@ if (flags.help) {
 const host = flags.host;
 const l2Port = port(flags['l2-port'], '--l2-port');
 const rpcPort = port(flags['rpc-port'], '--rpc-port');
+const relayPort = port(flags['relay-port'], '--relay-port');
 const dataDir = resolve(flags['data-dir']);
 const validatorCount = Number(flags.validators);
 if (!/^\d+$/.test(flags.validators) || validatorCount < 1 || validatorCount > 16)
@@ -113,7 +116,7 @@ try {
   }
 
   const t0 = Date.now();
-  log('[1/3] starting the L2 (EDR, chain type op) and deploying contracts…');
+  log('[1/4] starting the L2 (EDR, chain type op) and deploying contracts…');
   const { startLocalL2 } = await import('../deploy/local/startLocalL2.ts');
   const l2 = await startLocalL2({ hostname: host, port: l2Port, log: createLogger('l2') });
   stoppers.push(() => l2.close());
@@ -127,7 +130,7 @@ try {
 
   // §5.5 + §6.2 on the L2: the development identities 1 (faucet) and 2 (agent) register with
   // their simulated cards, and the registrar mirrors their ZK commitments into the AnonymitySet.
-  log('[2/3] registering the development identities on the L2 and filling the anonymity set…');
+  log('[2/4] registering the development identities on the L2 and filling the anonymity set…');
   const { loadOrCreateDevCards } = await import('../deploy/local/devCards.ts');
   const { registerDevIdentities } = await import('../deploy/local/devIdentities.ts');
   const { startRegistrar } = await import('../deploy/local/registrar.ts');
@@ -146,8 +149,24 @@ try {
   stoppers.push(() => registrar.stop());
   await registrar.sync();
 
+  log('[3/4] starting the MoltDM relay and its web page (building the page if needed)…');
+  const { startLocalRelay } = await import('../web/startLocalRelay.ts');
+  const { PortInUseError } = await import('../deploy/local/startLocalL2.ts');
+  const relay = await startLocalRelay({
+    dataDir: resolve(dataDir, 'relay'),
+    host,
+    port: relayPort,
+    log: createLogger('relay'),
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    const e = new PortInUseError(relayPort, host, { cause: err });
+    e.message = `port ${relayPort} is already in use on ${host}; pass --relay-port <n> or stop the other process`;
+    throw e;
+  });
+  stoppers.push(() => relay.close());
+
   log(
-    `[3/3] starting ${validatorCount} shard-0 validators (separate processes; PoH in worker threads)…`,
+    `[4/4] starting ${validatorCount} shard-0 validators (separate processes; PoH in worker threads)…`,
   );
   const rollupLog = createLogger('rollup');
   // Every validator gets every other one's address up front (peer ids follow from the keys),
@@ -217,6 +236,9 @@ try {
       'Agent ZK secret',
       `${(cards[1] as { zkSecretPath: string }).zkSecretPath}  (from its card; proves membership, §6)`,
     ],
+    ['MoltDM relay', `${relay.url}  (API, /health, /metrics)`],
+    ['  pairing page', `${relay.pairUrlBase}<token>  (link a browser to an agent)`],
+    ['  DM page', relay.dmUrl],
     ['Data dir', dataDir],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

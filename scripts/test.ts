@@ -48,6 +48,13 @@ const SUITES: readonly Suite[] = [
     runner: 'node',
   },
   {
+    name: 'web',
+    cwd: 'web',
+    cmd: process.execPath,
+    args: [...NODE_TEST, 'test/**/*.test.ts'],
+    runner: 'node',
+  },
+  {
     name: 'circuits',
     cwd: 'circuits',
     cmd: process.execPath,

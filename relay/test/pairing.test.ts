@@ -90,6 +90,9 @@ describe('device pairing', () => {
       certificate,
       linkBundle,
     });
+    // A device that polls after the TTL still gets the link its owner approved.
+    (h.clock as { now: number }).now = t.expiresAt + 1;
+    assert.deepEqual((await status(t.token)).json, approved);
     assert.equal((await h.signed(browser, 'GET', '/messages')).status, 200);
     const devices = (await h.signed(browser, 'GET', '/devices')).json as DevicesResponse;
     assert.deepEqual(

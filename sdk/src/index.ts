@@ -66,6 +66,7 @@ export {
   RpcRequestError,
   VerificationError,
 } from './errors/baseError.ts';
+export * from './moltdm/index.ts';
 export {
   ANONYMITY_SET_EVENTS,
   type AnonymitySetChange,

@@ -75,7 +75,16 @@ async function jsonRpc(url: string, method: string, params: unknown[] = []): Pro
 
 describe('npm start (scripts/start.ts)', () => {
   it('brings up the L2 with contracts and 4 validator processes that finalize verifiable 400 ms slots; Ctrl-C exits 0', async () => {
-    const net = startNetwork(['--l2-port', '0', '--rpc-port', '0', '--data-dir', join(dir, 'net')]);
+    const net = startNetwork([
+      '--l2-port',
+      '0',
+      '--rpc-port',
+      '0',
+      '--relay-port',
+      '0',
+      '--data-dir',
+      join(dir, 'net'),
+    ]);
     const banner = await net.ready;
     const l2Url =
       banner.match(/L2 JSON-RPC\s+(http:\/\/\S+)/)?.[1] ?? assert.fail(`no L2 URL in:\n${banner}`);
@@ -196,6 +205,15 @@ describe('npm start (scripts/start.ts)', () => {
     assert.ok(BigInt(pseudoPost?.author ?? '0') >= 2n ** 63n, 'a pseudonym id');
     assert.equal((await hidden.pseudonym()).record?.nonce, 2n);
     await hidden.close();
+
+    // The MoltDM relay and its page are up (the pairing flow itself is web/test's browser test).
+    const relayUrl =
+      banner.match(/MoltDM relay\s+(http:\/\/\S+)/)?.[1] ??
+      assert.fail(`no relay URL in:\n${banner}`);
+    assert.equal((await fetch(`${relayUrl}/health`)).status, 200);
+    const page = await fetch(`${relayUrl}/dm`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
 
     const exit = new Promise<number | null>((r) => net.child.on('exit', (c) => r(c)));
     net.child.kill('SIGINT');

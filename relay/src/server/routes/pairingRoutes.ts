@@ -275,8 +275,9 @@ export const pairingRoutes: readonly AnyRoute[] = [
       if (r.kind === 'notFound') return tokenNotFound();
       const t = r.record;
       let out: PairStatusResponse;
-      if (req.now >= t.expiresAt) out = { status: 'expired', expiresAt: t.expiresAt };
-      else if (
+      // An approved link stays readable after the TTL (until the sweeper drops the row, an hour
+      // later): the owner already linked the device, which may just have polled late.
+      if (
         t.status === 'approved' &&
         t.device !== null &&
         t.certificate !== null &&
@@ -291,7 +292,8 @@ export const pairingRoutes: readonly AnyRoute[] = [
           certificate: b64(t.certificate),
           linkBundle: b64(t.linkBundle),
         };
-      } else
+      } else if (req.now >= t.expiresAt) out = { status: 'expired', expiresAt: t.expiresAt };
+      else
         out = { status: t.status === 'approved' ? 'submitted' : t.status, expiresAt: t.expiresAt };
       return ok(out);
     },
