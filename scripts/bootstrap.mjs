@@ -117,7 +117,10 @@ if (script === null) process.exit(0);
 
 // The child gets the terminal's signals itself (same process group); the parent only waits
 // so that Ctrl-C ends with the child's own exit status (0 after a clean shutdown).
-const child = spawn(NODE22, [join(ROOT, script), ...args], {
+// `npm start` runs the MoltDM relay in-process; node:sqlite, its store, is still flagged
+// experimental in Node 22, which Node would otherwise announce on every start.
+const nodeFlags = command === 'start' ? ['--disable-warning=ExperimentalWarning'] : [];
+const child = spawn(NODE22, [...nodeFlags, join(ROOT, script), ...args], {
   cwd: ROOT,
   env: envWithNode22(),
   stdio: 'inherit',

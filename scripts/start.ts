@@ -74,14 +74,6 @@ const validatorCount = Number(flags.validators);
 if (!/^\d+$/.test(flags.validators) || validatorCount < 1 || validatorCount > 16)
   usageError(`--validators must be 1-16, got '${flags.validators}'`, USAGE);
 
-// node:sqlite (the MoltDM relay's store) is still flagged experimental in Node 22: say nothing
-// about it on every start, but keep every other warning.
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name === 'ExperimentalWarning' && /SQLite/.test(w.message)) return;
-  process.stderr.write(`${w.name}: ${w.message}\n`);
-});
-
 const log = createLogger('start');
 const stoppers: (() => Promise<void>)[] = [];
 let stopping = false;
