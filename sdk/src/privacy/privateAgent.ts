@@ -98,13 +98,14 @@ export function createPrivateAgent(config: PrivateAgentConfig): PrivateAgent {
   }
 
   /** The anonymity set, once the shard accepts proofs against its root; and the epoch. */
-  async function readySet(): Promise<{ tree: LeanImt; epoch: bigint }> {
+  async function readySet(): Promise<{ tree: LeanImt; epoch: bigint; quota: number }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const tree = await fetchAnonymitySet(config.anonymitySet);
       const root = tree.root.toString(16).padStart(64, '0');
       const privacy = await client.getPrivacy({ root });
-      if (privacy.root === 'ok') return { tree, epoch: privacy.epoch };
+      if (privacy.root === 'ok')
+        return { tree, epoch: privacy.epoch, quota: privacy.anonActionsPerEpoch };
       if (Date.now() > deadline)
         throw new PrivateActionError(
           privacy.root ?? 'exec.unknown_root',
@@ -132,8 +133,7 @@ export function createPrivateAgent(config: PrivateAgentConfig): PrivateAgent {
     kind: 'zkPost' | 'zkReply',
     build: (o: { tree: LeanImt; epoch: bigint; index: number }) => Promise<ZkTxReturnType>,
   ) {
-    const { tree, epoch } = await readySet();
-    const quota = (await client.getPrivacy()).anonActionsPerEpoch;
+    const { tree, epoch, quota } = await readySet();
     for (let index = 0; index < quota; index++) {
       const n = zkNullifier({ kind, mode: 'anonymous', secret, epoch, index, shard });
       if (!(await client.isNullifierSpent({ scope: n.scope, nullifier: n.nullifier })))
